@@ -1,0 +1,122 @@
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-service.js';
+
+/** Everything the service is configured with; `loadConfig` builds it from the environment. */
+export interface AppConfig {
+  /** TCP port; 0 picks a free one. @default 4000 */
+  port: number;
+  /** Address to bind. @default '127.0.0.1' */
+  host: string;
+  /** Where the database lives (absolute). @default './data' */
+  dataDir: string;
+  /** Root of the media library (absolute). @default './library' */
+  libraryDir: string;
+  /** Base URL of the catalog; null serves the built-in demo catalog. @default null */
+  catalogUrl: string | null;
+  /** Shared secret every GraphQL operation must present; null: no auth (loopback only). @default null */
+  apiToken: string | null;
+  /** Downloads run at once. @default 1 */
+  downloadConcurrency: number;
+  /** pino level. @default 'info' */
+  logLevel: string;
+  /** Production masks unexpected errors and field suggestions. @default false unless NODE_ENV=production */
+  production: boolean;
+  /** Least ms between broadcasts of one operation's in-between updates. @default 250 */
+  throttleMs: number;
+  /** Finished operations kept in history. @default 5000 */
+  historyLimit: number;
+  /** Events kept in the log for `after` cursors (at least 10,000). @default 10000 */
+  eventLogRetention: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const env = z.object({
+  PORT: int('PORT', 0, 65535, 4000),
+  HOST: z.string().optional().transform((v) => v?.trim() || '127.0.0.1'),
+  DATA_DIR: z.string().optional().transform((v) => resolve(v?.trim() || './data')),
+  LIBRARY_DIR: z.string().optional().transform((v) => resolve(v?.trim() || './library')),
+  CATALOG_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      try {
+        const url = new URL(v.trim());
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+        return url.href.replace(/\/+$/, '');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `CATALOG_URL must be an http(s) URL, got "${v}"` });
+        return z.NEVER;
+      }
+    }),
+  API_TOKEN: z.string().optional().transform((v) => (v === undefined || v === '' ? null : v)),
+  DOWNLOAD_CONCURRENCY: int('DOWNLOAD_CONCURRENCY', 1, 32, 1),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional()
+    .default('info'),
+  NODE_ENV: z.string().optional(),
+  PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
+  HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
+  EVENT_LOG_RETENTION: int('EVENT_LOG_RETENTION', MIN_EVENT_LOG_RETENTION, 100_000_000, MIN_EVENT_LOG_RETENTION),
+});
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h.startsWith('::ffff:127.');
+}
+
+/** Reads and checks the environment; throws ConfigError listing every problem in plain words. */
+export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => (i.path.length && !i.message.startsWith(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message)));
+  }
+  const e = parsed.data;
+  if (!isLoopback(e.HOST) && !e.API_TOKEN) {
+    throw new ConfigError([
+      `HOST=${e.HOST} would expose the service beyond this machine without a password: set API_TOKEN (clients then send "Authorization: Bearer <token>"), or bind HOST=127.0.0.1`,
+    ]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    libraryDir: e.LIBRARY_DIR,
+    catalogUrl: e.CATALOG_URL,
+    apiToken: e.API_TOKEN,
+    downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    throttleMs: e.PROGRESS_THROTTLE_MS,
+    historyLimit: e.HISTORY_LIMIT,
+    eventLogRetention: e.EVENT_LOG_RETENTION,
+  };
+}

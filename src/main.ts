@@ -1,0 +1,39 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const app = createApp(config);
+try {
+  await app.start();
+} catch (err) {
+  const code = (err as NodeJS.ErrnoException).code;
+  app.logger.fatal(
+    { err },
+    code === 'EADDRINUSE'
+      ? `port ${config.port} on ${config.host} is already in use: stop the other process or set PORT`
+      : 'could not start',
+  );
+  await app.stop();
+  process.exit(1);
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    app.logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error({ err }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,5 @@
+import { builder } from './builder.js';
+import './progress.js';
+
+/** The whole GraphQL schema, built from the domain files imported above. */
+export const schema = builder.toSchema({ sortSchema: false });

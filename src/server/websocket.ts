@@ -1,0 +1,97 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { AppMetrics } from './metrics.js';
+import type { Yoga } from './yoga.js';
+
+/** Largest WebSocket message accepted; ws's default (100 MiB) invites memory abuse. */
+export const WS_MAX_PAYLOAD = 1024 * 1024;
+/** WebSocket close code for a server going down (RFC 6455). */
+const GOING_AWAY = 1001;
+/** A client must send connection_init within this time. */
+export const WS_CONNECTION_INIT_TIMEOUT_MS = 5_000;
+
+export interface WebSocketOptions {
+  server: Server;
+  yoga: Yoga;
+  checkToken: (authorization: unknown) => boolean;
+  metrics: AppMetrics;
+}
+
+type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+
+/**
+ * graphql-ws on the same path and port as yoga. Operations run through yoga's envelop, so
+ * graphql-armor's limits, error masking and the schema are the same as over HTTP.
+ * Auth: the token travels in connection params; without it the socket closes with 4403.
+ */
+export function attachWebSocket({ server, yoga, checkToken, metrics }: WebSocketOptions) {
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: WS_MAX_PAYLOAD });
+  wss.on('connection', (socket) => {
+    metrics.wsConnections.inc();
+    socket.once('close', () => metrics.wsConnections.dec());
+  });
+  // Operations started per connection, so the gauge is right however a socket ends.
+  const operations = new WeakMap<object, Set<string>>();
+  const running = (ctx: object) => {
+    let set = operations.get(ctx);
+    if (!set) operations.set(ctx, (set = new Set()));
+    return set;
+  };
+  const dispose = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
+    {
+      connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
+      execute: (args) => (args.rootValue as EnvelopedExecute).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedExecute).subscribe(args) as never,
+      // false closes the socket with 4403 Forbidden, as the contract says.
+      onConnect: (ctx) => checkToken(ctx.connectionParams?.authorization),
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+      onOperation: (ctx, id) => {
+        running(ctx).add(id);
+        metrics.wsSubscriptions.inc();
+      },
+      onComplete: (ctx, id) => {
+        if (running(ctx).delete(id)) metrics.wsSubscriptions.dec();
+      },
+      onClose: (ctx) => {
+        metrics.wsSubscriptions.dec(running(ctx).size);
+        running(ctx).clear();
+      },
+    },
+    wss,
+  );
+  return {
+    wss,
+    /** Closes every socket with 1001 Going Away and stops the server. */
+    async close(): Promise<void> {
+      for (const client of wss.clients) client.close(GOING_AWAY, 'Server shutting down');
+      await dispose.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { CoreError } from '../core/errors.js';
+import { ServiceError } from '../services/errors.js';
+import { useBearerAuth } from './auth.js';
+import { maskError } from './errors.js';
+import type { AppContext } from '../schema/builder.js';
+import { schema } from '../schema/index.js';
+
+/** Query limits (graphql-armor), applied to HTTP and WebSocket operations alike. */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxCost: 5_000,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+} as const;
+
+export interface YogaOptions {
+  context: AppContext;
+  logger: Logger;
+  checkToken: (authorization: unknown) => boolean;
+  production: boolean;
+}
+
+export type Yoga = YogaServerInstance<Record<string, unknown>, AppContext>;
+
+export function createYogaServer({ context, logger, checkToken, production }: YogaOptions): Yoga {
+  const log = logger.child({ component: 'graphql' });
+  return createYoga<Record<string, unknown>, AppContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => context,
+    // The GraphiQL assets ship inside the package: the page works with no internet.
+    renderGraphiQL,
+    graphiql: { title: 'Anime progress', subscriptionsProtocol: 'WS' },
+    landingPage: false,
+    maskedErrors: { maskError, isDev: !production },
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      // Domain failures are answers, not faults: yoga reports them before masking, so demote.
+      error: (...args) => {
+        const err = args.find((a) => a instanceof Error);
+        const original = err instanceof GraphQLError ? err.originalError : err;
+        const expected = original instanceof ServiceError || original instanceof CoreError;
+        log[expected ? 'debug' : 'error']({ err }, args.map(String).join(' '));
+      },
+    },
+    plugins: [
+      useBearerAuth(checkToken),
+      EnvelopArmorPlugin({
+        maxDepth: { n: QUERY_LIMITS.maxDepth },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost },
+        maxAliases: { n: QUERY_LIMITS.maxAliases },
+        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        blockFieldSuggestion: { enabled: production },
+      }),
+    ],
+  });
+}

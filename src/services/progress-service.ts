@@ -1,0 +1,534 @@
+import type { Logger } from 'pino';
+import { BadInputError, CursorExpiredError, NotFoundError } from './errors.js';
+import { LiveQueue } from './live-queue.js';
+import type { ProgressPubSub } from './progress-pubsub.js';
+import {
+  EVENT_TYPE_OF,
+  PROGRESS_TYPES,
+  ROOM_OF,
+  isFinished,
+  type ProgressEvent,
+  type ProgressMetadata,
+  type ProgressRecord,
+  type ProgressStatus,
+  type ProgressType,
+} from './progress-types.js';
+import type { HistoryPage, ProgressPersistence } from '../store/progress-store.js';
+
+/** Least time between two broadcasts of in-between updates of one operation. */
+export const DEFAULT_THROTTLE_MS = 250;
+/** Events the log keeps at least; the contract promises 10,000. */
+export const MIN_EVENT_LOG_RETENTION = 10_000;
+/** Finished operations kept in history by default. */
+export const DEFAULT_HISTORY_LIMIT = 5_000;
+/** Speed is smoothed exponentially with this time constant. */
+export const SPEED_SMOOTHING_MS = 3_000;
+/** Byte counts closer together than this are merged into one speed sample (noise). */
+export const MIN_SPEED_SAMPLE_MS = 200;
+/** Prune the log and history after this many appended events. */
+const PRUNE_EVERY_EVENTS = 500;
+/** Events read from the log per page while replaying after a cursor. */
+const REPLAY_PAGE = 500;
+
+export const INTERRUPTED_ERROR =
+  'Interrupted: the service stopped while this operation was in progress';
+
+export interface ProgressServiceOptions {
+  persistence: ProgressPersistence;
+  pubsub: ProgressPubSub;
+  logger: Logger;
+  /** Least ms between broadcasts of in-between updates per id. @default DEFAULT_THROTTLE_MS */
+  throttleMs?: number;
+  /** Events kept in the log (never fewer than 10,000). @default MIN_EVENT_LOG_RETENTION */
+  eventLogRetention?: number;
+  /** Finished operations kept in history. @default DEFAULT_HISTORY_LIMIT */
+  historyLimit?: number;
+  /** Clock in epoch ms; tests inject one to check speed and ETA. @default Date.now */
+  now?: () => number;
+}
+
+export interface StartOptions {
+  message?: string | null;
+  current?: number;
+  total?: number | null;
+  metadata?: ProgressMetadata;
+  /** PENDING for work that waits its turn. @default 'IN_PROGRESS' */
+  status?: 'PENDING' | 'IN_PROGRESS';
+}
+
+export interface UpdateOptions {
+  current?: number;
+  total?: number | null;
+  message?: string | null;
+  title?: string;
+  /** Shallow-merged into the record's metadata. */
+  metadata?: ProgressMetadata;
+  status?: 'PENDING' | 'IN_PROGRESS';
+  /** Broadcast now, even inside the throttle window. */
+  forceBroadcast?: boolean;
+}
+
+export interface FinishOptions {
+  message?: string | null;
+  metadata?: ProgressMetadata;
+}
+
+export interface StreamOptions {
+  types?: readonly ProgressType[] | null;
+  ids?: readonly string[] | null;
+  /** First one event per matching unfinished operation, then live. */
+  snapshot?: boolean | null;
+  /** First every logged event after this cursor, then live. Takes precedence over snapshot. */
+  after?: string | null;
+  /** Buffer bound of this subscriber before it conflates. */
+  capacity?: number;
+}
+
+/** In-process consumer events: every event, or only one event type (e.g. `download_progress`). */
+export type ProgressEventName = 'progress' | (typeof EVENT_TYPE_OF)[ProgressType];
+export type ProgressHandler = (event: ProgressEvent) => void | Promise<void>;
+
+interface Tracked {
+  record: ProgressRecord;
+  lastEmitAt: number | null;
+  trailing: NodeJS.Timeout | null;
+  /** Last speed sample: when and at which `current`. */
+  sampleAt: number;
+  sampleCurrent: number;
+}
+
+/**
+ * The single source of truth for progress: active operations and history, percent, speed
+ * and ETA. Every broadcast gets the next sequence number, is written to the event log (with
+ * the active/finished records, one transaction per batch) and only then published, so a
+ * cursor a client saw is never lost on a crash.
+ */
+export class ProgressService {
+  private readonly persistence: ProgressPersistence;
+  private readonly pubsub: ProgressPubSub;
+  private readonly logger: Logger;
+  private readonly throttleMs: number;
+  private readonly eventLogRetention: number;
+  private readonly historyLimit: number;
+  private readonly now: () => number;
+  private readonly active = new Map<string, Tracked>();
+  /** Records found active at open: failed as interrupted unless their owner claims them. */
+  private readonly orphans = new Set<string>();
+  private readonly handlers = new Map<ProgressEventName, Set<ProgressHandler>>();
+  private pending: ProgressEvent[] = [];
+  private flushScheduled: NodeJS.Immediate | null = null;
+  private seq: number;
+  private sincePrune = 0;
+  private closed = false;
+
+  constructor(options: ProgressServiceOptions) {
+    this.persistence = options.persistence;
+    this.pubsub = options.pubsub;
+    this.logger = options.logger;
+    this.throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
+    this.eventLogRetention = Math.max(MIN_EVENT_LOG_RETENTION, options.eventLogRetention ?? 0);
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.now = options.now ?? Date.now;
+    this.seq = this.persistence.eventLog.bounds().newest ?? 0;
+    for (const record of this.persistence.store.loadActive()) {
+      this.active.set(record.id, this.track(record));
+      this.orphans.add(record.id);
+    }
+  }
+
+  private track(record: ProgressRecord): Tracked {
+    return { record, lastEmitAt: null, trailing: null, sampleAt: record.updatedAt, sampleCurrent: record.current };
+  }
+
+  // ---- the founding API -------------------------------------------------------------------
+
+  /** Starts (or restarts, when the id is already active) an operation and broadcasts it. */
+  startProgress(id: string, type: ProgressType, title: string, options: StartOptions = {}): ProgressRecord {
+    const now = this.now();
+    const existing = this.active.get(id);
+    if (existing?.trailing) clearTimeout(existing.trailing);
+    this.orphans.delete(id);
+    const current = options.current ?? 0;
+    const total = options.total ?? null;
+    const record: ProgressRecord = {
+      id,
+      type,
+      status: options.status ?? 'IN_PROGRESS',
+      title,
+      message: options.message ?? null,
+      percent: percentOf(current, total),
+      current,
+      total,
+      speed: null,
+      eta: null,
+      error: null,
+      metadata: options.metadata ?? {},
+      startedAt: now,
+      updatedAt: now,
+      completedAt: null,
+    };
+    const tracked = this.track(record);
+    this.active.set(id, tracked);
+    this.emit(tracked);
+    return record;
+  }
+
+  /**
+   * Updates an active operation. Its state is current at once; the broadcast of an
+   * in-between update is throttled per id, and the latest state goes out when the window
+   * ends. A status change or `forceBroadcast` goes out at once.
+   */
+  updateProgress(id: string, update: UpdateOptions): ProgressRecord {
+    const tracked = this.mustBeActive(id);
+    const prev = tracked.record;
+    const now = this.now();
+    const current = update.current ?? prev.current;
+    const total = update.total !== undefined ? update.total : prev.total;
+    const status = update.status ?? prev.status;
+    let speed = prev.speed;
+    const dt = now - tracked.sampleAt;
+    if (current < tracked.sampleCurrent) {
+      // Started over (e.g. a server that ignored Range): the old rate says nothing.
+      tracked.sampleAt = now;
+      tracked.sampleCurrent = current;
+      speed = null;
+    } else if (dt >= MIN_SPEED_SAMPLE_MS) {
+      const instant = ((current - tracked.sampleCurrent) * 1000) / dt;
+      const alpha = 1 - Math.exp(-dt / SPEED_SMOOTHING_MS);
+      speed = speed === null ? instant : speed + alpha * (instant - speed);
+      tracked.sampleAt = now;
+      tracked.sampleCurrent = current;
+    }
+    tracked.record = {
+      ...prev,
+      status,
+      title: update.title ?? prev.title,
+      message: update.message !== undefined ? update.message : prev.message,
+      current,
+      total,
+      percent: percentOf(current, total),
+      speed,
+      eta: etaOf(current, total, speed),
+      metadata: update.metadata ? { ...prev.metadata, ...update.metadata } : prev.metadata,
+      updatedAt: now,
+    };
+    if (update.forceBroadcast || status !== prev.status || tracked.lastEmitAt === null) {
+      this.emit(tracked);
+    } else {
+      const wait = tracked.lastEmitAt + this.throttleMs - now;
+      if (wait <= 0) this.emit(tracked);
+      else if (!tracked.trailing) {
+        tracked.trailing = setTimeout(() => {
+          tracked.trailing = null;
+          if (this.active.get(id) === tracked) this.emit(tracked);
+        }, wait);
+        tracked.trailing.unref();
+      }
+    }
+    return tracked.record;
+  }
+
+  completeProgress(id: string, options: FinishOptions = {}): ProgressRecord {
+    return this.finish(id, 'COMPLETED', null, options);
+  }
+
+  failProgress(id: string, error: string, options: FinishOptions = {}): ProgressRecord {
+    return this.finish(id, 'FAILED', error, options);
+  }
+
+  cancelProgress(id: string, options: FinishOptions = {}): ProgressRecord {
+    return this.finish(id, 'CANCELLED', null, options);
+  }
+
+  private finish(id: string, status: ProgressStatus, error: string | null, options: FinishOptions): ProgressRecord {
+    const tracked = this.mustBeActive(id);
+    const prev = tracked.record;
+    const now = this.now();
+    tracked.record = {
+      ...prev,
+      status,
+      error,
+      message: options.message !== undefined ? options.message : prev.message,
+      metadata: options.metadata ? { ...prev.metadata, ...options.metadata } : prev.metadata,
+      percent: status === 'COMPLETED' ? 100 : prev.percent,
+      eta: status === 'COMPLETED' ? 0 : null,
+      updatedAt: now,
+      completedAt: now,
+    };
+    this.orphans.delete(id);
+    this.emit(tracked);
+    return tracked.record;
+  }
+
+  private mustBeActive(id: string): Tracked {
+    const tracked = this.active.get(id);
+    if (!tracked) throw new NotFoundError(`no active operation with id "${id}"`);
+    return tracked;
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  /** The active operation with this id, or the latest finished one. */
+  getProgress(id: string): ProgressRecord | null {
+    return this.active.get(id)?.record ?? this.persistence.store.latestFinished(id);
+  }
+
+  /** Unfinished operations, oldest first. */
+  getActive(types?: readonly ProgressType[] | null): ProgressRecord[] {
+    const wanted = types?.length ? new Set(types) : null;
+    return [...this.active.values()]
+      .map((t) => t.record)
+      .filter((r) => !wanted || wanted.has(r.type))
+      .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Finished operations, newest first. */
+  getHistory(query: {
+    types?: readonly ProgressType[] | null;
+    statuses?: readonly ProgressStatus[] | null;
+    before?: number | null;
+    limit: number;
+  }): HistoryPage {
+    this.flush();
+    return this.persistence.store.history(query);
+  }
+
+  // ---- restart recovery -------------------------------------------------------------------
+
+  /** Ids that were active when the last process stopped and nobody has claimed yet. */
+  interruptedIds(): string[] {
+    return [...this.orphans];
+  }
+
+  /**
+   * An owner takes over an operation the last process left active (e.g. the queue resuming a
+   * download); it is then updated and finished as usual. Returns null when there is none.
+   */
+  claimInterrupted(id: string): ProgressRecord | null {
+    if (!this.orphans.delete(id)) return null;
+    return this.active.get(id)?.record ?? null;
+  }
+
+  /** Fails every operation the last process left active that no owner claimed. */
+  failInterrupted(): ProgressRecord[] {
+    return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR));
+  }
+
+  // ---- emitting ---------------------------------------------------------------------------
+
+  private emit(tracked: Tracked): void {
+    if (tracked.trailing) {
+      clearTimeout(tracked.trailing);
+      tracked.trailing = null;
+    }
+    tracked.lastEmitAt = this.now();
+    const progress = tracked.record;
+    const seq = ++this.seq;
+    this.pending.push({
+      seq,
+      cursor: String(seq),
+      type: EVENT_TYPE_OF[progress.type],
+      room: ROOM_OF[progress.type],
+      progress,
+    });
+    if (isFinished(progress.status)) this.active.delete(progress.id);
+    if (!this.flushScheduled && !this.closed) this.flushScheduled = setImmediate(() => this.flush());
+  }
+
+  /**
+   * Writes pending events (and the records they carry) in one transaction, then publishes
+   * them. Runs on the next turn of the event loop after an emit, so a burst is one write.
+   */
+  flush(): void {
+    if (this.flushScheduled) {
+      clearImmediate(this.flushScheduled);
+      this.flushScheduled = null;
+    }
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    // Every finish goes to history (even one restarted within the batch); the rest are upserted.
+    const finished = batch.filter((e) => isFinished(e.progress.status)).map((e) => e.progress);
+    const latest = new Map<string, ProgressRecord>();
+    for (const e of batch) latest.set(e.progress.id, e.progress);
+    const unfinished = [...latest.values()].filter((r) => !isFinished(r.status));
+    this.sincePrune += batch.length;
+    const prune = this.sincePrune >= PRUNE_EVERY_EVENTS;
+    try {
+      this.persistence.atomically(() => {
+        this.persistence.eventLog.append(batch);
+        this.persistence.store.finish(finished);
+        this.persistence.store.saveActive(unfinished);
+        if (prune) {
+          this.persistence.eventLog.prune(this.eventLogRetention);
+          this.persistence.store.pruneHistory(this.historyLimit);
+        }
+      });
+      if (prune) this.sincePrune = 0;
+    } catch (err) {
+      // Keep serving live progress even when the disk fails; the log has a hole then.
+      this.logger.error({ err, events: batch.length }, 'could not persist progress events');
+    }
+    for (const event of batch) {
+      this.pubsub.publish(event);
+      this.notify('progress', event);
+      this.notify(event.type as ProgressEventName, event);
+    }
+  }
+
+  // ---- in-process consumers ---------------------------------------------------------------
+
+  /** Calls `handler` for every event (`progress`) or every event of one type. */
+  subscribe(event: ProgressEventName, handler: ProgressHandler): void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    set.add(handler);
+  }
+
+  unsubscribe(event: ProgressEventName, handler: ProgressHandler): void {
+    this.handlers.get(event)?.delete(handler);
+  }
+
+  private notify(name: ProgressEventName, event: ProgressEvent): void {
+    const set = this.handlers.get(name);
+    if (!set) return;
+    for (const handler of set) {
+      try {
+        const result = handler(event);
+        if (result && typeof result.then === 'function') {
+          result.then(undefined, (err: unknown) => this.logger.error({ err, event: name }, 'progress handler rejected'));
+        }
+      } catch (err) {
+        this.logger.error({ err, event: name }, 'progress handler threw');
+      }
+    }
+  }
+
+  // ---- streams for subscriptions ----------------------------------------------------------
+
+  /** The cursor a new subscriber would resume from: the last event broadcast. */
+  get lastCursor(): string {
+    this.flush();
+    return String(this.seq);
+  }
+
+  /**
+   * A live stream of events matching `types` and `ids`, preceded by a snapshot or by a
+   * replay after a cursor. The live listener is registered before the snapshot or replay
+   * is read, in the same synchronous turn, so nothing falls between them; live events at or
+   * before the replay's end are skipped, so nothing comes twice.
+   * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
+   */
+  stream(options: StreamOptions = {}): AsyncIterableIterator<ProgressEvent> {
+    const after = options.after != null ? this.parseCursor(options.after) : null;
+    this.flush();
+    const types = options.types?.length ? [...new Set(options.types)] : PROGRESS_TYPES;
+    const ids = options.ids?.length ? new Set(options.ids) : null;
+    const matches = (p: ProgressRecord) => (!ids || ids.has(p.id)) && types.includes(p.type);
+    const live = new LiveQueue<ProgressEvent>({
+      keyOf: (e) => e.progress.id,
+      capacity: options.capacity,
+      onClose: () => unsubscribe(),
+    });
+    const unsubscribe = this.pubsub.subscribe(types, (e) => {
+      if (!ids || ids.has(e.progress.id)) live.push(e);
+    });
+    const head = this.seq;
+    let first: Iterable<ProgressEvent> | (() => ProgressEvent[] | null) = [];
+    if (after !== null) {
+      let cursor = after;
+      // Page through the log lazily so a long replay does not block the loop.
+      first = () => {
+        if (cursor >= head) return null;
+        const page = this.persistence.eventLog.readAfter(cursor, REPLAY_PAGE).filter((e) => e.seq <= head);
+        cursor = page.length ? page[page.length - 1]!.seq : head;
+        return page.filter((e) => matches(e.progress));
+      };
+    } else if (options.snapshot) {
+      const cursor = String(head);
+      first = this.getActive(types)
+        .filter(matches)
+        .map((progress) => ({
+          seq: head,
+          cursor,
+          type: EVENT_TYPE_OF[progress.type],
+          room: ROOM_OF[progress.type],
+          progress,
+        }));
+    }
+    return withPrefix(first, live, head);
+  }
+
+  private parseCursor(cursor: string): number {
+    if (!/^\d{1,15}$/.test(cursor)) {
+      throw new BadInputError(`after: "${cursor}" is not a cursor this service issued`);
+    }
+    const seq = Number(cursor);
+    this.flush();
+    if (seq > this.seq) {
+      throw new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${this.seq})`);
+    }
+    const { oldest } = this.persistence.eventLog.bounds();
+    // Resuming from `seq` needs seq + 1 onwards; the log holds oldest..newest.
+    if (oldest !== null && seq < oldest - 1) throw new CursorExpiredError(cursor, oldest);
+    return seq;
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  /** Sends every throttled state, writes what is pending, and stops timers. */
+  close(): void {
+    for (const tracked of this.active.values()) {
+      if (tracked.trailing) this.emit(tracked);
+    }
+    this.flush();
+    this.closed = true;
+  }
+}
+
+function percentOf(current: number, total: number | null): number {
+  if (total === null || total <= 0) return 0;
+  return Math.min(100, Math.max(0, (current / total) * 100));
+}
+
+function etaOf(current: number, total: number | null, speed: number | null): number | null {
+  if (total === null || speed === null || speed <= 0) return null;
+  return Math.max(0, total - current) / speed;
+}
+
+/** Yields `first` (a list, or a pager called until it returns null), then `live` past `head`. */
+function withPrefix(
+  first: Iterable<ProgressEvent> | (() => ProgressEvent[] | null),
+  live: LiveQueue<ProgressEvent>,
+  head: number,
+): AsyncIterableIterator<ProgressEvent> {
+  async function* run(): AsyncGenerator<ProgressEvent> {
+    try {
+      if (typeof first === 'function') {
+        for (let page = first(); page !== null; page = first()) yield* page;
+      } else {
+        yield* first;
+      }
+      for await (const event of live) if (event.seq > head) yield event;
+    } finally {
+      live.close();
+    }
+  }
+  const gen = run();
+  // An async generator ignores return() while it awaits, and never runs `finally` if it was
+  // not started: close the queue first so the listener goes in both cases.
+  return {
+    next: () => gen.next(),
+    return: (value?: unknown) => {
+      live.close();
+      return gen.return(value as undefined);
+    },
+    throw: (error?: unknown) => {
+      live.close();
+      return gen.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+/** File name of the service's database inside DATA_DIR. */
+export const DATABASE_FILE = 'progress.sqlite';
+
+/**
+ * Schema migrations, applied in order and recorded in `user_version`.
+ * Append only: a shipped migration is never edited.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     seq INTEGER PRIMARY KEY,
+     progress_id TEXT NOT NULL,
+     progress_type TEXT NOT NULL,
+     payload TEXT NOT NULL
+   );
+   CREATE TABLE active_progress (
+     id TEXT PRIMARY KEY,
+     payload TEXT NOT NULL
+   );
+   CREATE TABLE progress_history (
+     hid INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     status TEXT NOT NULL,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX progress_history_id ON progress_history (id, hid);
+   CREATE INDEX progress_history_type_status ON progress_history (type, status, hid);`,
+  `CREATE TABLE queue_items (
+     id TEXT PRIMARY KEY,
+     position INTEGER NOT NULL,
+     serie_folder TEXT NOT NULL,
+     season INTEGER NOT NULL,
+     episode INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX queue_items_position ON queue_items (position);
+   CREATE TABLE kv (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+];
+
+/**
+ * Opens (creating if needed) the SQLite database under `dataDir` in WAL mode.
+ * `synchronous = NORMAL` keeps every committed transaction across a process crash
+ * (kill -9); only a power loss can take the last few.
+ */
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let i = version; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,144 @@
+import type { Db } from './database.js';
+import type { EventLog, HistoryPage, HistoryQuery, ProgressPersistence, ProgressStore } from './progress-store.js';
+import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
+
+type EventPayload = Omit<ProgressEvent, 'seq' | 'cursor'>;
+
+export class SqliteEventLog implements EventLog {
+  private readonly insert;
+  private readonly selectAfter;
+  private readonly selectBounds;
+  private readonly deleteUpTo;
+
+  constructor(db: Db) {
+    this.insert = db.prepare<[number, string, string, string]>(
+      'INSERT INTO events (seq, progress_id, progress_type, payload) VALUES (?, ?, ?, ?)',
+    );
+    this.selectAfter = db.prepare<[number, number], { seq: number; payload: string }>(
+      'SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.selectBounds = db.prepare<[], { oldest: number | null; newest: number | null }>(
+      'SELECT MIN(seq) AS oldest, MAX(seq) AS newest FROM events',
+    );
+    this.deleteUpTo = db.prepare<[number]>('DELETE FROM events WHERE seq <= ?');
+  }
+
+  append(events: readonly ProgressEvent[]): void {
+    for (const e of events) {
+      const payload: EventPayload = { type: e.type, room: e.room, progress: e.progress };
+      this.insert.run(e.seq, e.progress.id, e.progress.type, JSON.stringify(payload));
+    }
+  }
+
+  readAfter(after: number, limit: number): ProgressEvent[] {
+    return this.selectAfter.all(after, limit).map(({ seq, payload }) => {
+      const p = JSON.parse(payload) as EventPayload;
+      return { seq, cursor: String(seq), type: p.type, room: p.room, progress: p.progress };
+    });
+  }
+
+  bounds(): { oldest: number | null; newest: number | null } {
+    return this.selectBounds.get() ?? { oldest: null, newest: null };
+  }
+
+  prune(keep: number): void {
+    const { newest } = this.bounds();
+    if (newest !== null) this.deleteUpTo.run(newest - keep);
+  }
+}
+
+export class SqliteProgressStore implements ProgressStore {
+  private readonly db: Db;
+  private readonly selectActive;
+  private readonly upsertActive;
+  private readonly deleteActive;
+  private readonly insertHistory;
+  private readonly selectLatest;
+  private readonly deleteHistoryUpTo;
+  private readonly selectMaxHid;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.selectActive = db.prepare<[], { payload: string }>('SELECT payload FROM active_progress');
+    this.upsertActive = db.prepare<[string, string]>(
+      'INSERT INTO active_progress (id, payload) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET payload = excluded.payload',
+    );
+    this.deleteActive = db.prepare<[string]>('DELETE FROM active_progress WHERE id = ?');
+    this.insertHistory = db.prepare<[string, string, string, string]>(
+      'INSERT INTO progress_history (id, type, status, payload) VALUES (?, ?, ?, ?)',
+    );
+    this.selectLatest = db.prepare<[string], { payload: string }>(
+      'SELECT payload FROM progress_history WHERE id = ? ORDER BY hid DESC LIMIT 1',
+    );
+    this.deleteHistoryUpTo = db.prepare<[number]>('DELETE FROM progress_history WHERE hid <= ?');
+    this.selectMaxHid = db.prepare<[], { hid: number | null }>('SELECT MAX(hid) AS hid FROM progress_history');
+  }
+
+  loadActive(): ProgressRecord[] {
+    return this.selectActive.all().map((r) => JSON.parse(r.payload) as ProgressRecord);
+  }
+
+  saveActive(records: readonly ProgressRecord[]): void {
+    for (const r of records) this.upsertActive.run(r.id, JSON.stringify(r));
+  }
+
+  finish(records: readonly ProgressRecord[]): void {
+    for (const r of records) {
+      this.deleteActive.run(r.id);
+      this.insertHistory.run(r.id, r.type, r.status, JSON.stringify(r));
+    }
+  }
+
+  history(query: HistoryQuery): HistoryPage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.types?.length) {
+      where.push(`type IN (${query.types.map(() => '?').join(',')})`);
+      params.push(...query.types);
+    }
+    if (query.statuses?.length) {
+      where.push(`status IN (${query.statuses.map(() => '?').join(',')})`);
+      params.push(...query.statuses);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const totalCount = (this.db.prepare(`SELECT COUNT(*) AS n FROM progress_history ${filter}`).get(...params) as {
+      n: number;
+    }).n;
+    const page = [...where];
+    const pageParams = [...params];
+    if (query.before != null) {
+      page.push('hid < ?');
+      pageParams.push(query.before);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT hid, payload FROM progress_history ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY hid DESC LIMIT ?`,
+      )
+      .all(...pageParams, query.limit + 1) as Array<{ hid: number; payload: string }>;
+    return {
+      entries: rows
+        .slice(0, query.limit)
+        .map((r) => ({ key: r.hid, record: JSON.parse(r.payload) as ProgressRecord })),
+      totalCount,
+      hasMore: rows.length > query.limit,
+    };
+  }
+
+  latestFinished(id: string): ProgressRecord | null {
+    const row = this.selectLatest.get(id);
+    return row ? (JSON.parse(row.payload) as ProgressRecord) : null;
+  }
+
+  pruneHistory(keep: number): void {
+    const max = this.selectMaxHid.get()?.hid;
+    if (max != null) this.deleteHistoryUpTo.run(max - keep);
+  }
+}
+
+export function createSqlitePersistence(db: Db): ProgressPersistence {
+  return {
+    eventLog: new SqliteEventLog(db),
+    store: new SqliteProgressStore(db),
+    atomically: (fn) => db.transaction(fn)(),
+  };
+}
