@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import type { AppConfig } from '../../src/config.js';
+import { createProgressClient, type ProgressClient } from '../../src/client/index.js';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  port: number;
+  dataDir: string;
+  libraryDir: string;
+  /** A typed client for this app (closed by stop()). */
+  client: ProgressClient;
+  /** Another typed client, e.g. with a different token. */
+  newClient(token?: string): ProgressClient;
+  stop(): Promise<void>;
+  /** Stops this app and starts a new one on the same DATA_DIR and LIBRARY_DIR. */
+  restart(overrides?: Partial<AppConfig>): Promise<TestApp>;
+}
+
+/** A fresh temp directory, removed by the returned function. */
+export function tempDir(prefix = 'anime-progress-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: overrides.dataDir ?? tempDir('anime-data-').path,
+    libraryDir: overrides.libraryDir ?? tempDir('anime-lib-').path,
+    catalogUrl: null,
+    apiToken: null,
+    downloadConcurrency: 1,
+    logLevel: 'silent',
+    production: false,
+    throttleMs: 50,
+    historyLimit: 1000,
+    eventLogRetention: 10_000,
+    ...overrides,
+  };
+}
+
+/** Starts an app on a free port with its own temp DATA_DIR and LIBRARY_DIR. */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const app = createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const { url, port } = await app.start();
+  const clients: ProgressClient[] = [];
+  const newClient = (token = config.apiToken ?? undefined) => {
+    const c = createProgressClient({ url, token });
+    clients.push(c);
+    return c;
+  };
+  const client = newClient();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(clients.map((c) => c.close()));
+    await app.stop();
+  };
+  return {
+    app,
+    url,
+    port,
+    dataDir: config.dataDir,
+    libraryDir: config.libraryDir,
+    client,
+    newClient,
+    stop,
+    restart: async (more = {}) => {
+      await stop();
+      return startTestApp({ ...overrides, dataDir: config.dataDir, libraryDir: config.libraryDir, ...more });
+    },
+  };
+}
