@@ -8,6 +8,13 @@ import { createMetrics } from './server/metrics.js';
 import { attachProgressLogging } from './server/progress-logging.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
+import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
+import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
+import { SeriesApp } from './core/series-app.js';
+import { AnimeService } from './services/anime-service.js';
+import { DownloadService } from './services/download-service.js';
+import { SqliteLibraryStore } from './store/library-store.js';
+import { SqliteQueueStore } from './store/queue-store.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
 import { ProgressService } from './services/progress-service.js';
 import { openDatabase } from './store/database.js';
@@ -25,7 +32,11 @@ export interface App {
   stop(): Promise<void>;
   readonly config: AppConfig;
   readonly progress: ProgressService;
+  readonly anime: AnimeService;
+  readonly downloads: DownloadService;
   readonly logger: Logger;
+  /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
+  readonly catalogUrl: string | null;
 }
 
 /** Builds one isolated instance of the service: its own database, PubSub, servers. */
@@ -40,10 +51,44 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     historyLimit: config.historyLimit,
     eventLogRetention: config.eventLogRetention,
   });
+  // The demo catalog binds a port in start(); until then there is no catalog to ask.
+  let catalogClient: CatalogClient | null = config.catalogUrl ? createCatalogClient({ baseUrl: config.catalogUrl }) : null;
+  let demo: DemoCatalog | null = null;
+  const currentCatalog = () => {
+    if (!catalogClient) throw new Error('the catalog is not available before start()');
+    return catalogClient;
+  };
+  const catalog: CatalogClient = {
+    get baseUrl() {
+      return currentCatalog().baseUrl;
+    },
+    getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
+    search: (q, opts) => currentCatalog().search(q, opts),
+  };
+  const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
+  const anime = new AnimeService({
+    seriesApp,
+    catalog,
+    progress,
+    library: new SqliteLibraryStore(db),
+    logger: logger.child({ component: 'anime-service' }),
+  });
+  const downloads = new DownloadService({
+    anime,
+    progress,
+    store: new SqliteQueueStore(db),
+    logger: logger.child({ component: 'download-service' }),
+    concurrency: config.downloadConcurrency,
+  });
+  // Downloads the last process left running resume; any other unfinished operation
+  // becomes FAILED, saying it was interrupted.
+  downloads.recover();
+  progress.failInterrupted();
+
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const yoga = createYogaServer({ context: { progress }, logger, checkToken, production: config.production });
+  const yoga = createYogaServer({ context: { progress, anime, downloads }, logger, checkToken, production: config.production });
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -65,16 +110,24 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   });
   const ws = attachWebSocket({ server, yoga, checkToken, metrics });
 
-  // Nothing owns interrupted operations yet: fail them, saying they were interrupted.
-  progress.failInterrupted();
-
   let stopping: Promise<void> | null = null;
   return {
     config,
     progress,
+    anime,
+    downloads,
     logger,
-    start: () =>
-      new Promise((resolve, reject) => {
+    get catalogUrl() {
+      return catalogClient?.baseUrl ?? null;
+    },
+    start: async () => {
+      if (!catalogClient) {
+        demo = await startDemoCatalog({ host: '127.0.0.1', port: 0 });
+        catalogClient = createCatalogClient({ baseUrl: demo.url });
+        logger.info({ catalog: demo.url }, 'CATALOG_URL is unset: serving the built-in demo catalog');
+      }
+      downloads.pump();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
@@ -84,10 +137,12 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
           logger.info({ url }, `listening on ${url}`);
           resolve({ url, port, host: config.host });
         });
-      }),
+      });
+    },
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await downloads.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
@@ -96,6 +151,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         metrics.detach();
         progress.close();
         db.close();
+        await demo?.close();
         logger.info('stopped');
       })()),
   };

@@ -122,6 +122,8 @@ export function findCatalogEpisode(
   return series.seasons.find((s) => s.season === season)?.episodes.find((e) => e.episode === episode);
 }
 
+const NOT_FOUND = Symbol('not found');
+
 class TransientError extends Error {
   constructor(
     message: string,
@@ -141,7 +143,7 @@ export function createCatalogClient(options: CatalogClientOptions): CatalogClien
   const seriesSchema = catalogSeriesSchema(baseUrl);
   new URL(baseUrl); // fail fast on a malformed CATALOG_URL
 
-  /** One attempt: returns the parsed JSON, null on 404, throws TransientError or a CoreError. */
+  /** One attempt: returns the parsed JSON or NOT_FOUND; throws TransientError or a CoreError. */
   async function attempt(url: string, signal: AbortSignal | undefined): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -154,7 +156,7 @@ export function createCatalogClient(options: CatalogClientOptions): CatalogClien
       throw new TransientError(errorMessage((err as Error).cause ?? err));
     }
     try {
-      if (res.status === 404) return null;
+      if (res.status === 404) return NOT_FOUND;
       if (res.status === 408 || res.status === 429 || res.status >= 500) {
         throw new TransientError(`HTTP ${res.status}`, parseRetryAfter(res.headers.get('retry-after')));
       }
@@ -205,7 +207,7 @@ export function createCatalogClient(options: CatalogClientOptions): CatalogClien
     async getSeries(key, opts) {
       if (!key) throw new CatalogNotFoundError(key);
       const json = await getJson(`/series/${encodeURIComponent(key)}`, opts?.signal);
-      if (json === null) throw new CatalogNotFoundError(key);
+      if (json === NOT_FOUND) throw new CatalogNotFoundError(key);
       const parsed = seriesSchema.safeParse(json);
       if (!parsed.success) {
         throw new CatalogInvalidResponseError(
@@ -216,7 +218,7 @@ export function createCatalogClient(options: CatalogClientOptions): CatalogClien
     },
     async search(query, opts) {
       const json = await getJson(`/search?q=${encodeURIComponent(query)}`, opts?.signal);
-      if (json === null) throw new CatalogUnavailableError(`catalog has no search endpoint (${baseUrl}/search)`);
+      if (json === NOT_FOUND) throw new CatalogUnavailableError(`catalog has no search endpoint (${baseUrl}/search)`);
       const parsed = searchSchema.safeParse(json);
       if (!parsed.success) {
         throw new CatalogInvalidResponseError(`catalog search answer is malformed: ${describeIssues(parsed.error)}`);

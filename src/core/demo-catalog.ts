@@ -96,21 +96,23 @@ function block(id: string, index: number, size: number): Buffer {
 }
 
 async function* content(id: string, size: number, start: number, end: number, bytesPerSecond: number) {
+  const throttled = bytesPerSecond > 0 && Number.isFinite(bytesPerSecond);
+  // About 20 writes a second keeps the pace smooth without a timer per KiB.
+  const maxChunk = throttled ? Math.max(1024, Math.min(BLOCK_BYTES, Math.floor(bytesPerSecond / 20))) : BLOCK_BYTES;
   const began = Date.now();
   let sent = 0;
   for (let pos = start; pos <= end; ) {
     const index = Math.floor(pos / BLOCK_BYTES);
-    const b = block(id, index, size);
     const from = pos - index * BLOCK_BYTES;
-    const to = Math.min(b.length, end + 1 - index * BLOCK_BYTES);
-    const chunk = b.subarray(from, to);
+    const to = Math.min(from + maxChunk, end + 1 - index * BLOCK_BYTES);
+    const chunk = block(id, index, size).subarray(from, to);
+    if (throttled) {
+      const due = ((sent + chunk.length) / bytesPerSecond) * 1000 - (Date.now() - began);
+      if (due > 0) await delay(due);
+    }
     pos += chunk.length;
     sent += chunk.length;
     yield chunk;
-    if (bytesPerSecond > 0 && Number.isFinite(bytesPerSecond)) {
-      const due = (sent / bytesPerSecond) * 1000 - (Date.now() - began);
-      if (due > 0) await delay(due);
-    }
   }
 }
 

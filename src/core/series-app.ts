@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { type CatalogClient, type CatalogSeries, findCatalogEpisode } from './catalog-client.js';
+import { type CatalogClient, type CatalogSearchHit, type CatalogSeries, findCatalogEpisode } from './catalog-client.js';
 import { type DownloaderOptions, downloadFile } from './downloader.js';
 import {
   CoreError,
@@ -147,6 +147,10 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
     return { key, name: series.name, folder: target };
   }
 
+  searchCatalog(query: string, options?: { signal?: AbortSignal }): Promise<CatalogSearchHit[]> {
+    return this.catalog.search(query, options);
+  }
+
   listSeries(): Promise<SeriesFolder[]> {
     return listSeriesFolders(this.libraryDir);
   }
@@ -266,11 +270,14 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
       await mkdir(destDir, { recursive: true });
       // A symlinked Season folder must not carry the write outside the library.
       await assertRealPathInside(this.libraryDir, destDir);
+      const tempPath = path.join(destDir, `.${path.basename(destPath)}.part`);
+      // Appending through a planted symlink would write wherever it points.
+      if ((await lstat(tempPath).catch(() => null))?.isSymbolicLink()) await rm(tempPath);
       const result = await downloadFile({
         ...this.downloaderOptions,
         url: entry.url,
         destPath,
-        tempPath: path.join(destDir, `.${path.basename(destPath)}.part`),
+        tempPath,
         ...(entry.size !== undefined ? { expectedSize: entry.size } : {}),
         ...(entry.sha256 !== undefined ? { sha256: entry.sha256 } : {}),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -3,11 +3,15 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
 import { BadInputError } from '../services/errors.js';
+import type { AnimeService } from '../services/anime-service.js';
+import type { DownloadService } from '../services/download-service.js';
 import type { ProgressService } from '../services/progress-service.js';
 
 /** What every resolver gets: the services, nothing of the transport. */
 export interface AppContext {
   progress: ProgressService;
+  anime: AnimeService;
+  downloads: DownloadService;
 }
 
 export const builder = new SchemaBuilder<{
@@ -47,4 +51,5 @@ builder.addScalarType('DateTime', DateTimeISOResolver, {
 builder.addScalarType('JSON', JSONResolver, { description: 'Any JSON value.' });
 
 builder.queryType({});
+builder.mutationType({});
 builder.subscriptionType({});

@@ -270,6 +270,7 @@ export class ProgressService {
 
   /** The active operation with this id, or the latest finished one. */
   getProgress(id: string): ProgressRecord | null {
+    this.flush();
     return this.active.get(id)?.record ?? this.persistence.store.latestFinished(id);
   }
 

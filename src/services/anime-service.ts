@@ -1,0 +1,269 @@
+import type { Logger } from 'pino';
+import { findCatalogEpisode, type CatalogClient, type CatalogSeries } from '../core/catalog-client.js';
+import { CancelledError, NotASeriesError, errorMessage } from '../core/errors.js';
+import { readSeriesInfo, resolveInside, validateFolderName } from '../core/library.js';
+import type {
+  DownloadStatusEvent,
+  EpisodeDownloadResult,
+  EpisodeRef,
+  ScanResult,
+  ScanStatusEvent,
+  SeriesApp,
+} from '../core/series-app.js';
+import type { LibraryStore, SeriesRecord } from '../store/library-store.js';
+import { BadInputError, ServiceError } from './errors.js';
+import type { ProgressService } from './progress-service.js';
+import type { ProgressRecord } from './progress-types.js';
+
+/** Progress id of the library scan (the contract's). */
+export const SCAN_PROGRESS_ID = 'library_scan';
+
+/** Progress id of one episode's download (the contract's). */
+export function downloadProgressId({ serieFolder, season, episode }: EpisodeRef): string {
+  return `download_${serieFolder}_${season}_${episode}`;
+}
+
+export function episodeLabel(season: number, episode: number): string {
+  return `S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}`;
+}
+
+export interface AnimeServiceOptions {
+  seriesApp: SeriesApp;
+  catalog: CatalogClient;
+  progress: ProgressService;
+  library: LibraryStore;
+  logger: Logger;
+}
+
+/** What enqueueing needs to know of an episode once it is known to exist. */
+export interface CheckedEpisode extends EpisodeRef {
+  serieName: string;
+  size: number | null;
+}
+
+/**
+ * The web layer's door to the library manager: it translates SeriesApp's scan and
+ * download events into ProgressService calls with the contract's ids, and keeps the
+ * library as the last scan saw it (persisted, updated as downloads finish).
+ */
+export class AnimeService {
+  private readonly app: SeriesApp;
+  private readonly catalog: CatalogClient;
+  private readonly progress: ProgressService;
+  private readonly library: LibraryStore;
+  private readonly logger: Logger;
+  private readonly titles = new Map<string, string>();
+
+  constructor(options: AnimeServiceOptions) {
+    this.app = options.seriesApp;
+    this.catalog = options.catalog;
+    this.progress = options.progress;
+    this.library = options.library;
+    this.logger = options.logger;
+    this.app.on('scan_status', (e) => this.guard(() => this.onScanStatus(e)));
+    this.app.on('download_status', (e) => this.guard(() => this.onDownloadStatus(e)));
+  }
+
+  /** A translation bug must never break the core's emitter. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error({ err }, 'could not translate a SeriesApp event');
+    }
+  }
+
+  private isActive(id: string): boolean {
+    const p = this.progress.getProgress(id);
+    return p !== null && (p.status === 'IN_PROGRESS' || p.status === 'PENDING');
+  }
+
+  private onScanStatus(e: ScanStatusEvent): void {
+    const id = SCAN_PROGRESS_ID;
+    if (!this.isActive(id)) {
+      if (e.status !== 'started') return; // cancelled by request: already finished
+      this.progress.startProgress(id, 'SCAN', 'Library scan');
+    }
+    switch (e.status) {
+      case 'started':
+        this.progress.updateProgress(id, {
+          current: 0,
+          total: e.total,
+          message: `Scanning ${e.total} series`,
+          forceBroadcast: true,
+        });
+        break;
+      case 'progress':
+        this.progress.updateProgress(id, {
+          current: e.current,
+          total: e.total,
+          message: `Checked ${e.folder} (${e.current} of ${e.total})`,
+          metadata: { folder: e.folder },
+        });
+        break;
+      case 'completed': {
+        const missing = e.result.series.reduce((n, s) => n + s.missingEpisodes.length, 0);
+        this.saveScan(e.result);
+        this.progress.updateProgress(id, { current: e.current, total: e.total });
+        this.progress.completeProgress(id, {
+          message: `${e.total} series checked, ${missing} episodes missing`,
+          metadata: { series: e.total, missing, failed: e.result.series.filter((s) => s.error).length },
+        });
+        break;
+      }
+      case 'failed':
+        this.progress.failProgress(id, e.error);
+        break;
+      case 'cancelled':
+        this.progress.cancelProgress(id, { message: 'Scan cancelled' });
+        break;
+    }
+  }
+
+  private onDownloadStatus(e: DownloadStatusEvent): void {
+    const id = downloadProgressId(e);
+    const title = this.titles.get(id) ?? `${e.serieFolder} ${episodeLabel(e.season, e.episode)}`;
+    if (e.status === 'started' || !this.isActive(id)) {
+      if (e.status !== 'started' && e.status !== 'progress') return;
+      this.progress.startProgress(id, 'DOWNLOAD', title, {
+        current: e.current,
+        total: e.total,
+        metadata: { serieFolder: e.serieFolder, season: e.season, episode: e.episode },
+      });
+      if (e.status === 'started') return;
+    }
+    switch (e.status) {
+      case 'progress':
+        this.progress.updateProgress(id, { current: e.current, total: e.total });
+        break;
+      case 'completed':
+        this.progress.updateProgress(id, { current: e.current, total: e.total });
+        this.progress.completeProgress(id, { message: `Saved ${e.filePath}`, metadata: { filePath: e.filePath } });
+        this.markDownloaded(e);
+        break;
+      case 'failed':
+        this.progress.failProgress(id, e.error ?? 'download failed', { metadata: { code: e.code ?? null } });
+        break;
+      case 'cancelled':
+        this.progress.cancelProgress(id, { message: 'Download cancelled' });
+        break;
+    }
+  }
+
+  private saveScan(result: ScanResult): void {
+    const previous = new Map(this.library.load().map((s) => [s.folder, s]));
+    this.library.replace(
+      result.series.map((s) => ({
+        key: s.key,
+        name: s.name,
+        folder: s.folder,
+        // A series the catalog could not answer for keeps what was known of it.
+        missingEpisodes: s.error
+          ? (previous.get(s.folder)?.missingEpisodes ?? [])
+          : s.missingEpisodes.map((m) => ({ season: m.season, episode: m.episode, title: m.title ?? null })),
+        error: s.error ?? null,
+      })),
+    );
+  }
+
+  private markDownloaded(e: EpisodeRef): void {
+    const series = this.library.load().find((s) => s.folder === e.serieFolder);
+    if (!series) return;
+    this.library.put({
+      ...series,
+      missingEpisodes: series.missingEpisodes.filter((m) => m.season !== e.season || m.episode !== e.episode),
+    });
+  }
+
+  // ---- the async interface of the web layer ----------------------------------------------
+
+  /** Creates the series folder for a catalog key; the new series lacks every episode. */
+  async addSeries(key: string, folder?: string | null): Promise<SeriesRecord> {
+    if (!key.trim()) throw new BadInputError('key: must not be empty');
+    const added = await this.app.addSeries(key, folder ?? undefined);
+    const catalog = await this.catalog.getSeries(key).catch(() => null);
+    const record: SeriesRecord = {
+      key: added.key,
+      name: added.name,
+      folder: added.folder,
+      missingEpisodes: catalog ? allEpisodes(catalog) : [],
+      error: null,
+    };
+    this.library.put(record);
+    return record;
+  }
+
+  /** Starts a library scan in the background; returns its progress record at once. */
+  startScan(): ProgressRecord {
+    if (this.app.scanning || this.isActive(SCAN_PROGRESS_ID)) {
+      throw new ServiceError('SCAN_IN_PROGRESS', 'a library scan is already running (progress id library_scan)');
+    }
+    const record = this.progress.startProgress(SCAN_PROGRESS_ID, 'SCAN', 'Library scan', {
+      message: 'Listing series folders',
+    });
+    this.app.rescan().catch((err: unknown) => {
+      if (!(err instanceof CancelledError)) this.logger.warn({ err }, 'library scan failed');
+    });
+    return record;
+  }
+
+  /** Cancels the running scan; null when none runs. */
+  cancelScan(): ProgressRecord | null {
+    if (!this.isActive(SCAN_PROGRESS_ID)) return null;
+    this.app.cancelScan();
+    return this.progress.cancelProgress(SCAN_PROGRESS_ID, { message: 'Scan cancelled' });
+  }
+
+  listLibrary(): SeriesRecord[] {
+    return this.library.load();
+  }
+
+  getSeries(folder: string): SeriesRecord | null {
+    return this.library.load().find((s) => s.folder === folder) ?? null;
+  }
+
+  /**
+   * Checks that an episode can be queued: the folder is one series folder of the library
+   * and the catalog has the episode. Throws a typed error saying what is wrong.
+   */
+  async checkEpisode(ref: EpisodeRef): Promise<CheckedEpisode> {
+    const { serieFolder, season, episode } = ref;
+    validateFolderName(serieFolder);
+    if (!Number.isInteger(season) || season < 1) throw new BadInputError(`season: must be a positive number, got ${season}`);
+    if (!Number.isInteger(episode) || episode < 1) {
+      throw new BadInputError(`episode: must be a positive number, got ${episode}`);
+    }
+    const info = await readSeriesInfo(resolveInside(this.app.libraryDir, serieFolder));
+    if (!info) throw new NotASeriesError(serieFolder);
+    const catalog = await this.catalog.getSeries(info.key);
+    const entry = findCatalogEpisode(catalog, season, episode);
+    if (!entry) {
+      throw new ServiceError(
+        'EPISODE_NOT_IN_CATALOG',
+        `the catalog has no ${episodeLabel(season, episode)} of "${info.name}" (${info.key})`,
+      );
+    }
+    this.titles.set(downloadProgressId(ref), `${info.name} ${episodeLabel(season, episode)}`);
+    return { ...ref, serieName: info.name, size: entry.size ?? null };
+  }
+
+  /** Downloads one episode (resuming a part file); progress flows through ProgressService. */
+  download(ref: EpisodeRef & { serieName?: string }, signal: AbortSignal): Promise<EpisodeDownloadResult> {
+    if (ref.serieName) this.titles.set(downloadProgressId(ref), `${ref.serieName} ${episodeLabel(ref.season, ref.episode)}`);
+    return this.app.download(ref, { signal });
+  }
+
+  describeError(err: unknown): string {
+    return errorMessage(err);
+  }
+}
+
+function allEpisodes(catalog: CatalogSeries): SeriesRecord['missingEpisodes'] {
+  return [...catalog.seasons]
+    .sort((a, b) => a.season - b.season)
+    .flatMap((s) =>
+      [...s.episodes]
+        .sort((a, b) => a.episode - b.episode)
+        .map((e) => ({ season: s.season, episode: e.episode, title: e.title ?? null })),
+    );
+}

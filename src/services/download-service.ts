@@ -1,0 +1,404 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EpisodeRef } from '../core/series-app.js';
+import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
+import { downloadProgressId, type AnimeService } from './anime-service.js';
+import { BadInputError, ServiceError } from './errors.js';
+import type { ProgressService } from './progress-service.js';
+import type { ProgressRecord } from './progress-types.js';
+
+/** Progress id of the queue (the contract's). */
+export const QUEUE_PROGRESS_ID = 'download_queue';
+/** Most episodes one enqueue call may add. */
+export const MAX_ENQUEUE = 1_000;
+const RUNNING_FLAG = 'queue_running';
+
+export interface DownloadServiceOptions {
+  anime: AnimeService;
+  progress: ProgressService;
+  store: QueueStore;
+  logger: Logger;
+  /** Downloads at once. @default 1 */
+  concurrency?: number;
+}
+
+export interface QueueStatusView {
+  isRunning: boolean;
+  pending: QueueItemRecord[];
+  active: QueueItemRecord[];
+  completed: QueueItemRecord[];
+  failed: QueueItemRecord[];
+  overallPercent: number;
+}
+
+type QueueAction =
+  | 'enqueued'
+  | 'started'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'removed'
+  | 'retried'
+  | 'cleared'
+  | 'resumed'
+  | 'queue_started'
+  | 'queue_stopped';
+
+const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
+  a.serieFolder === b.serieFolder && a.season === b.season && a.episode === b.episode;
+
+/**
+ * The persisted FIFO download queue. Every change is written to the store before it is
+ * announced, and announced only through ProgressService (progress id download_queue).
+ * After a crash, items that were downloading resume first, from the bytes on disk.
+ */
+export class DownloadService {
+  private readonly anime: AnimeService;
+  private readonly progress: ProgressService;
+  private readonly store: QueueStore;
+  private readonly logger: Logger;
+  private readonly concurrency: number;
+  private items: QueueItemRecord[];
+  private running: boolean;
+  private nextPosition: number;
+  private readonly controllers = new Map<string, AbortController>();
+  private stopped = false;
+
+  constructor(options: DownloadServiceOptions) {
+    this.anime = options.anime;
+    this.progress = options.progress;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.items = this.store.load();
+    this.running = this.store.getFlag(RUNNING_FLAG) !== 'false';
+    this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
+  }
+
+  /**
+   * Takes over what the last process left: downloads that were running go back to the
+   * head of the queue (their part files make them resume) and keep their progress records.
+   */
+  recover(): void {
+    const interrupted = this.items.filter((i) => i.status === 'DOWNLOADING');
+    for (const item of interrupted) {
+      item.status = 'PENDING';
+      this.progress.claimInterrupted(downloadProgressId(item));
+    }
+    if (interrupted.length) this.store.save(interrupted);
+    if (this.unfinished().length > 0) {
+      this.progress.claimInterrupted(QUEUE_PROGRESS_ID);
+      this.announce('resumed');
+    }
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  status(): QueueStatusView {
+    const by = (s: QueueItemRecord['status']) => this.items.filter((i) => i.status === s);
+    return {
+      isRunning: this.running,
+      pending: by('PENDING'),
+      active: by('DOWNLOADING'),
+      completed: by('COMPLETED'),
+      failed: by('FAILED'),
+      overallPercent: this.overallPercent(),
+    };
+  }
+
+  get(id: string): QueueItemRecord | null {
+    return this.items.find((i) => i.id === id) ?? null;
+  }
+
+  /** The live progress record of an item while it has one. */
+  progressOf(item: QueueItemRecord): ProgressRecord | null {
+    if (item.status !== 'DOWNLOADING') return null;
+    return this.progress.getProgress(downloadProgressId(item));
+  }
+
+  private unfinished(): QueueItemRecord[] {
+    return this.items.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
+  }
+
+  /** Bytes done over bytes expected across unfinished items; 100 once all queued work is done. */
+  private overallPercent(): number {
+    const open = this.unfinished();
+    if (open.length === 0) return this.items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
+    let done = 0;
+    let total = 0;
+    let unknown = 0;
+    let unknownPercent = 0;
+    for (const item of open) {
+      const p = this.progressOf(item);
+      const size = p?.total ?? item.size;
+      if (size && size > 0) {
+        total += size;
+        done += Math.min(size, p?.current ?? 0);
+      } else {
+        unknown++;
+        unknownPercent += p?.percent ?? 0;
+      }
+    }
+    // Items of unknown size weigh as much as an average known one.
+    const avg = total > 0 ? total / (open.length - unknown) : 1;
+    const all = total + unknown * avg;
+    return all > 0 ? Math.min(100, ((done + (unknownPercent / 100) * avg) / all) * 100) : 0;
+  }
+
+  /**
+   * The queue now, then again after each change: queue changes and download progress both
+   * arrive as ProgressService events (the queue never broadcasts by itself).
+   */
+  watch(): AsyncIterableIterator<QueueStatusView> {
+    const events = this.progress.stream({ types: ['QUEUE', 'DOWNLOAD'] });
+    const self = this;
+    async function* statuses(): AsyncGenerator<QueueStatusView> {
+      yield self.status();
+      for await (const _event of events) yield self.status();
+    }
+    const gen = statuses();
+    return Object.assign(gen, {
+      return: async (value?: unknown) => {
+        await events.return?.();
+        return gen.return(value as undefined);
+      },
+    });
+  }
+
+  // ---- changes ----------------------------------------------------------------------------
+
+  /**
+   * Appends episodes (FIFO). Everything is checked first; one bad episode refuses the
+   * whole request and nothing changes. An episode already pending or active is returned
+   * as it is, not queued twice.
+   */
+  async enqueue(episodes: readonly EpisodeRef[]): Promise<QueueItemRecord[]> {
+    if (episodes.length > MAX_ENQUEUE) throw new BadInputError(`episodes: at most ${MAX_ENQUEUE} per request`);
+    const checked = [];
+    for (const [index, ep] of episodes.entries()) {
+      try {
+        checked.push(await this.anime.checkEpisode(ep));
+      } catch (err) {
+        if (err instanceof Error && 'code' in err) {
+          (err as Error).message = `episodes[${index}] (${ep.serieFolder} S${ep.season}E${ep.episode}): ${err.message}`;
+        }
+        throw err;
+      }
+    }
+    const result: QueueItemRecord[] = [];
+    const added: QueueItemRecord[] = [];
+    for (const ep of checked) {
+      const existing =
+        this.unfinished().find((i) => sameEpisode(i, ep)) ?? added.find((i) => sameEpisode(i, ep));
+      if (existing) {
+        if (!result.includes(existing)) result.push(existing);
+        continue;
+      }
+      const item: QueueItemRecord = {
+        id: randomUUID(),
+        position: this.nextPosition++,
+        serieFolder: ep.serieFolder,
+        serieName: ep.serieName,
+        season: ep.season,
+        episode: ep.episode,
+        status: 'PENDING',
+        error: null,
+        retryCount: 0,
+        size: ep.size,
+        addedAt: Date.now(),
+        startedAt: null,
+        completedAt: null,
+        filePath: null,
+      };
+      added.push(item);
+      result.push(item);
+    }
+    if (added.length) {
+      this.store.save(added);
+      this.items.push(...added);
+      this.announce('enqueued', { added: added.length });
+      this.pump();
+    }
+    return result;
+  }
+
+  /** Queues every missing episode of one series, or of the whole library. */
+  async enqueueMissing(serieFolder?: string | null): Promise<QueueItemRecord[]> {
+    const library = this.anime.listLibrary();
+    const series = serieFolder == null ? library : library.filter((s) => s.folder === serieFolder);
+    if (serieFolder != null && series.length === 0) {
+      await this.anime.checkEpisode({ serieFolder, season: 1, episode: 1 }).catch((err: unknown) => {
+        if (!(err instanceof ServiceError && err.code === 'EPISODE_NOT_IN_CATALOG')) throw err;
+      });
+      throw new ServiceError('NOT_IN_LIBRARY', `"${serieFolder}" has not been scanned yet: run startScan first`);
+    }
+    const episodes = series.flatMap((s) =>
+      s.missingEpisodes.map((m) => ({ serieFolder: s.folder, season: m.season, episode: m.episode })),
+    );
+    return episodes.length ? this.enqueue(episodes) : [];
+  }
+
+  /** Cancels one item: an active download is aborted (its part file removed). */
+  cancel(id: string): QueueItemRecord | null {
+    const item = this.get(id);
+    if (!item) return null;
+    if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') return item;
+    const wasActive = item.status === 'DOWNLOADING';
+    item.status = 'CANCELLED';
+    item.completedAt = Date.now();
+    this.store.save([item]);
+    if (wasActive) this.controllers.get(id)?.abort();
+    this.announce('cancelled', { itemId: id });
+    this.pump();
+    return { ...item };
+  }
+
+  /** Removes items (an active one is cancelled first); returns how many went. */
+  remove(ids: readonly string[]): number {
+    const wanted = new Set(ids);
+    const gone = this.items.filter((i) => wanted.has(i.id));
+    for (const item of gone) if (item.status === 'DOWNLOADING') this.controllers.get(item.id)?.abort();
+    if (!gone.length) return 0;
+    this.store.remove(gone.map((i) => i.id));
+    this.items = this.items.filter((i) => !wanted.has(i.id));
+    this.announce('removed', { removed: gone.length });
+    this.pump();
+    return gone.length;
+  }
+
+  /** Puts failed items (all, or those given) back in line; each retry counts. */
+  retryFailed(ids?: readonly string[] | null): QueueItemRecord[] {
+    const wanted = ids ? new Set(ids) : null;
+    const retried = this.items.filter((i) => i.status === 'FAILED' && (!wanted || wanted.has(i.id)));
+    for (const item of retried) {
+      item.status = 'PENDING';
+      item.error = null;
+      item.retryCount++;
+      item.startedAt = null;
+      item.completedAt = null;
+      item.position = this.nextPosition++;
+    }
+    if (retried.length) {
+      this.items.sort((a, b) => a.position - b.position);
+      this.store.save(retried);
+      this.announce('retried', { retried: retried.length });
+      this.pump();
+    }
+    return retried.map((i) => ({ ...i }));
+  }
+
+  clearCompleted(): number {
+    const done = this.items.filter((i) => i.status === 'COMPLETED');
+    if (!done.length) return 0;
+    this.store.remove(done.map((i) => i.id));
+    this.items = this.items.filter((i) => i.status !== 'COMPLETED');
+    this.announce('cleared', { cleared: done.length });
+    return done.length;
+  }
+
+  start(): QueueStatusView {
+    if (!this.running) {
+      this.running = true;
+      this.store.setFlag(RUNNING_FLAG, 'true');
+      this.announce('queue_started');
+      this.pump();
+    }
+    return this.status();
+  }
+
+  /** Stops starting downloads; the ones running finish. */
+  stop(): QueueStatusView {
+    if (this.running) {
+      this.running = false;
+      this.store.setFlag(RUNNING_FLAG, 'false');
+      this.announce('queue_stopped');
+    }
+    return this.status();
+  }
+
+  // ---- running downloads ------------------------------------------------------------------
+
+  /** Starts pending items in queue order while the queue runs and slots are free. */
+  pump(): void {
+    if (this.stopped || !this.running) return;
+    let active = this.items.filter((i) => i.status === 'DOWNLOADING').length;
+    for (const item of this.items) {
+      if (active >= this.concurrency) break;
+      if (item.status !== 'PENDING') continue;
+      active++;
+      this.run(item);
+    }
+  }
+
+  private run(item: QueueItemRecord): void {
+    const controller = new AbortController();
+    this.controllers.set(item.id, controller);
+    item.status = 'DOWNLOADING';
+    item.startedAt = Date.now();
+    item.error = null;
+    this.store.save([item]);
+    this.announce('started', { itemId: item.id });
+    this.anime
+      .download(item, controller.signal)
+      .then(
+        (result) => {
+          if (item.status !== 'DOWNLOADING') return;
+          item.status = 'COMPLETED';
+          item.filePath = result.filePath;
+          item.completedAt = Date.now();
+          this.store.save([item]);
+          this.announce('completed', { itemId: item.id });
+        },
+        (err: unknown) => {
+          // Cancelled or removed meanwhile (already recorded), or the service is stopping:
+          // then the item stays DOWNLOADING on disk and resumes at the next start.
+          if (item.status !== 'DOWNLOADING' || this.stopped) return;
+          item.status = 'FAILED';
+          item.error = this.anime.describeError(err);
+          item.completedAt = Date.now();
+          this.store.save([item]);
+          this.announce('failed', { itemId: item.id });
+        },
+      )
+      .catch((err: unknown) => this.logger.error({ err }, 'queue bookkeeping failed'))
+      .finally(() => {
+        this.controllers.delete(item.id);
+        this.pump();
+      });
+  }
+
+  /** Reports a queue change through ProgressService (never straight to subscribers). */
+  private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
+    const s = this.status();
+    const counts = {
+      pending: s.pending.length,
+      active: s.active.length,
+      completed: s.completed.length,
+      failed: s.failed.length,
+    };
+    const open = counts.pending + counts.active;
+    const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
+    const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
+    const finished = counts.completed + counts.failed;
+    const current = this.progress.getProgress(QUEUE_PROGRESS_ID);
+    const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');
+    if (!live) {
+      if (open === 0 && action !== 'cleared' && action !== 'queue_started' && action !== 'queue_stopped') return;
+      this.progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { metadata, message });
+    }
+    this.progress.updateProgress(QUEUE_PROGRESS_ID, {
+      current: finished,
+      total: finished + open,
+      message,
+      metadata,
+      forceBroadcast: true,
+    });
+    if (open === 0) this.progress.completeProgress(QUEUE_PROGRESS_ID, { message });
+  }
+
+  /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    for (const c of this.controllers.values()) c.abort();
+  }
+}

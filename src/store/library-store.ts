@@ -1,0 +1,52 @@
+import type { Db } from './database.js';
+
+export interface EpisodeRecord {
+  season: number;
+  episode: number;
+  title: string | null;
+}
+
+/** A series as the last scan (or addSeries) saw it. */
+export interface SeriesRecord {
+  key: string;
+  name: string;
+  folder: string;
+  missingEpisodes: EpisodeRecord[];
+  /** Why the last scan could not check it, if it could not. */
+  error: string | null;
+}
+
+/** The library as last seen, kept across restarts; a Redis adapter implements the same. */
+export interface LibraryStore {
+  load(): SeriesRecord[];
+  replace(series: readonly SeriesRecord[]): void;
+  put(series: SeriesRecord): void;
+}
+
+const KEY = 'library';
+
+export class SqliteLibraryStore implements LibraryStore {
+  private readonly get;
+  private readonly set;
+
+  constructor(db: Db) {
+    this.get = db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?');
+    this.set = db.prepare<[string, string]>(
+      'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+  }
+
+  load(): SeriesRecord[] {
+    const row = this.get.get(KEY);
+    return row ? (JSON.parse(row.value) as SeriesRecord[]) : [];
+  }
+
+  replace(series: readonly SeriesRecord[]): void {
+    const sorted = [...series].sort((a, b) => a.folder.localeCompare(b.folder));
+    this.set.run(KEY, JSON.stringify(sorted));
+  }
+
+  put(series: SeriesRecord): void {
+    this.replace([...this.load().filter((s) => s.folder !== series.folder), series]);
+  }
+}
