@@ -270,8 +270,12 @@ export class ProgressService {
 
   /** The active operation with this id, or the latest finished one. */
   getProgress(id: string): ProgressRecord | null {
-    this.flush();
-    return this.active.get(id)?.record ?? this.persistence.store.latestFinished(id);
+    // A record finished this turn is in neither place yet: look at what awaits the flush.
+    return (
+      this.active.get(id)?.record ??
+      this.pending.findLast((e) => e.progress.id === id)?.progress ??
+      this.persistence.store.latestFinished(id)
+    );
   }
 
   /** Unfinished operations, oldest first. */
