@@ -74,3 +74,172 @@ export const ProgressHistoryDocument = graphql(`
     }
   }
 `);
+
+export const QueueItemFieldsFragment = graphql(`
+  fragment QueueItemFields on QueueItem {
+    id
+    serieFolder
+    serieName
+    season
+    episode
+    status
+    error
+    retryCount
+    addedAt
+    startedAt
+    completedAt
+    filePath
+    progress {
+      ...ProgressFields
+    }
+  }
+`);
+
+export const QueueStatusFieldsFragment = graphql(`
+  fragment QueueStatusFields on QueueStatus {
+    isRunning
+    overallPercent
+    pending {
+      ...QueueItemFields
+    }
+    active {
+      ...QueueItemFields
+    }
+    completed {
+      ...QueueItemFields
+    }
+    failed {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const SeriesFieldsFragment = graphql(`
+  fragment SeriesFields on Series {
+    key
+    name
+    folder
+    missingCount
+    missingEpisodes {
+      season
+      episode
+      title
+    }
+  }
+`);
+
+export const LibraryDocument = graphql(`
+  query Library {
+    library {
+      ...SeriesFields
+    }
+  }
+`);
+
+export const SeriesDocument = graphql(`
+  query Series($folder: String!) {
+    series(folder: $folder) {
+      ...SeriesFields
+    }
+  }
+`);
+
+export const QueueDocument = graphql(`
+  query Queue {
+    queue {
+      ...QueueStatusFields
+    }
+  }
+`);
+
+export const AddSeriesDocument = graphql(`
+  mutation AddSeries($key: String!, $folder: String) {
+    addSeries(key: $key, folder: $folder) {
+      ...SeriesFields
+    }
+  }
+`);
+
+export const StartScanDocument = graphql(`
+  mutation StartScan {
+    startScan {
+      ...ProgressFields
+    }
+  }
+`);
+
+export const CancelScanDocument = graphql(`
+  mutation CancelScan {
+    cancelScan {
+      ...ProgressFields
+    }
+  }
+`);
+
+export const EnqueueDownloadsDocument = graphql(`
+  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {
+    enqueueDownloads(episodes: $episodes) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const EnqueueMissingDocument = graphql(`
+  mutation EnqueueMissing($serieFolder: String) {
+    enqueueMissing(serieFolder: $serieFolder) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const CancelDownloadDocument = graphql(`
+  mutation CancelDownload($id: ID!) {
+    cancelDownload(id: $id) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const RemoveFromQueueDocument = graphql(`
+  mutation RemoveFromQueue($ids: [ID!]!) {
+    removeFromQueue(ids: $ids)
+  }
+`);
+
+export const RetryFailedDocument = graphql(`
+  mutation RetryFailed($ids: [ID!]) {
+    retryFailed(ids: $ids) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const ClearCompletedDocument = graphql(`
+  mutation ClearCompleted {
+    clearCompleted
+  }
+`);
+
+export const StartQueueDocument = graphql(`
+  mutation StartQueue {
+    startQueue {
+      ...QueueStatusFields
+    }
+  }
+`);
+
+export const StopQueueDocument = graphql(`
+  mutation StopQueue {
+    stopQueue {
+      ...QueueStatusFields
+    }
+  }
+`);
+
+export const QueueUpdatedDocument = graphql(`
+  subscription QueueUpdated {
+    queueUpdated {
+      ...QueueStatusFields
+    }
+  }
+`);

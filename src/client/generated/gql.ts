@@ -20,6 +20,24 @@ type Documents = {
     "\n  query Progress($id: ID!) {\n    progress(id: $id) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ProgressDocument,
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ActiveProgressDocument,
     "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n": typeof types.ProgressHistoryDocument,
+    "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n": typeof types.QueueItemFieldsFragmentDoc,
+    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": typeof types.QueueStatusFieldsFragmentDoc,
+    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.SeriesFieldsFragmentDoc,
+    "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n": typeof types.LibraryDocument,
+    "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": typeof types.SeriesDocument,
+    "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueDocument,
+    "\n  mutation AddSeries($key: String!, $folder: String) {\n    addSeries(key: $key, folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": typeof types.AddSeriesDocument,
+    "\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n": typeof types.StartScanDocument,
+    "\n  mutation CancelScan {\n    cancelScan {\n      ...ProgressFields\n    }\n  }\n": typeof types.CancelScanDocument,
+    "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.EnqueueDownloadsDocument,
+    "\n  mutation EnqueueMissing($serieFolder: String) {\n    enqueueMissing(serieFolder: $serieFolder) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.EnqueueMissingDocument,
+    "\n  mutation CancelDownload($id: ID!) {\n    cancelDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.CancelDownloadDocument,
+    "\n  mutation RemoveFromQueue($ids: [ID!]!) {\n    removeFromQueue(ids: $ids)\n  }\n": typeof types.RemoveFromQueueDocument,
+    "\n  mutation RetryFailed($ids: [ID!]) {\n    retryFailed(ids: $ids) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.RetryFailedDocument,
+    "\n  mutation ClearCompleted {\n    clearCompleted\n  }\n": typeof types.ClearCompletedDocument,
+    "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StartQueueDocument,
+    "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StopQueueDocument,
+    "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueUpdatedDocument,
 };
 const documents: Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": types.ProgressFieldsFragmentDoc,
@@ -28,6 +46,24 @@ const documents: Documents = {
     "\n  query Progress($id: ID!) {\n    progress(id: $id) {\n      ...ProgressFields\n    }\n  }\n": types.ProgressDocument,
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": types.ActiveProgressDocument,
     "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n": types.ProgressHistoryDocument,
+    "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n": types.QueueItemFieldsFragmentDoc,
+    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": types.QueueStatusFieldsFragmentDoc,
+    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.SeriesFieldsFragmentDoc,
+    "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n": types.LibraryDocument,
+    "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": types.SeriesDocument,
+    "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueDocument,
+    "\n  mutation AddSeries($key: String!, $folder: String) {\n    addSeries(key: $key, folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": types.AddSeriesDocument,
+    "\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n": types.StartScanDocument,
+    "\n  mutation CancelScan {\n    cancelScan {\n      ...ProgressFields\n    }\n  }\n": types.CancelScanDocument,
+    "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n": types.EnqueueDownloadsDocument,
+    "\n  mutation EnqueueMissing($serieFolder: String) {\n    enqueueMissing(serieFolder: $serieFolder) {\n      ...QueueItemFields\n    }\n  }\n": types.EnqueueMissingDocument,
+    "\n  mutation CancelDownload($id: ID!) {\n    cancelDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.CancelDownloadDocument,
+    "\n  mutation RemoveFromQueue($ids: [ID!]!) {\n    removeFromQueue(ids: $ids)\n  }\n": types.RemoveFromQueueDocument,
+    "\n  mutation RetryFailed($ids: [ID!]) {\n    retryFailed(ids: $ids) {\n      ...QueueItemFields\n    }\n  }\n": types.RetryFailedDocument,
+    "\n  mutation ClearCompleted {\n    clearCompleted\n  }\n": types.ClearCompletedDocument,
+    "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StartQueueDocument,
+    "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StopQueueDocument,
+    "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueUpdatedDocument,
 };
 
 /**
@@ -68,6 +104,78 @@ export function graphql(source: "\n  query ActiveProgress($types: [ProgressType!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n"): (typeof documents)["\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n"): (typeof documents)["\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n"): (typeof documents)["\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddSeries($key: String!, $folder: String) {\n    addSeries(key: $key, folder: $folder) {\n      ...SeriesFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddSeries($key: String!, $folder: String) {\n    addSeries(key: $key, folder: $folder) {\n      ...SeriesFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelScan {\n    cancelScan {\n      ...ProgressFields\n    }\n  }\n"): (typeof documents)["\n  mutation CancelScan {\n    cancelScan {\n      ...ProgressFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnqueueMissing($serieFolder: String) {\n    enqueueMissing(serieFolder: $serieFolder) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation EnqueueMissing($serieFolder: String) {\n    enqueueMissing(serieFolder: $serieFolder) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelDownload($id: ID!) {\n    cancelDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation CancelDownload($id: ID!) {\n    cancelDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveFromQueue($ids: [ID!]!) {\n    removeFromQueue(ids: $ids)\n  }\n"): (typeof documents)["\n  mutation RemoveFromQueue($ids: [ID!]!) {\n    removeFromQueue(ids: $ids)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryFailed($ids: [ID!]) {\n    retryFailed(ids: $ids) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation RetryFailed($ids: [ID!]) {\n    retryFailed(ids: $ids) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClearCompleted {\n    clearCompleted\n  }\n"): (typeof documents)["\n  mutation ClearCompleted {\n    clearCompleted\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
