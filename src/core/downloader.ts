@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
-import { CoreError, DownloadCancelledError, DownloadFailedError, errorMessage } from './errors.js';
+import { CoreError, DownloadCancelledError, DownloadFailedError, DownloadInterruptedError, errorMessage } from './errors.js';
 
 /** Socket inactivity (connect, headers or body) after which an attempt counts as stalled. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
@@ -142,6 +142,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
     await fsyncPath(path.dirname(destPath), 'r').catch(() => {});
     return { path: destPath, size: state.bytes, sha256: digest };
   } catch (err) {
+    if (signal?.aborted && signal.reason instanceof DownloadInterruptedError) throw signal.reason;
     await rm(tempPath, { force: true }).catch(() => {});
     if (signal?.aborted) throw new DownloadCancelledError();
     if (err instanceof CoreError) throw err;

@@ -123,3 +123,13 @@ export class ScanCancelledError extends CancelledError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Abort reason for a download stopped because the service is going down: the part file
+ * stays, and the next start resumes from it. Any other abort is a cancel.
+ */
+export class DownloadInterruptedError extends CoreError {
+  constructor() {
+    super('CANCELLED', 'download interrupted: the service is stopping; it resumes at the next start');
+  }
+}

@@ -6,6 +6,7 @@ import { type DownloaderOptions, downloadFile } from './downloader.js';
 import {
   CoreError,
   DownloadCancelledError,
+  DownloadInterruptedError,
   DownloadInProgressError,
   EpisodeNotInCatalogError,
   NotASeriesError,
@@ -137,14 +138,17 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
    * Adds a catalog series as a new folder (default: the sanitized series name).
    * @throws InvalidFolderError, FolderExistsError, CatalogNotFoundError, CatalogUnavailableError
    */
-  async addSeries(key: string, folder?: string): Promise<{ key: string; name: string; folder: string }> {
+  async addSeries(
+    key: string,
+    folder?: string,
+  ): Promise<{ key: string; name: string; folder: string; catalog: CatalogSeries }> {
     if (folder !== undefined) validateFolderName(folder);
     const series = await this.catalog.getSeries(key);
     const target = folder ?? sanitizeName(series.name, key);
     validateFolderName(target);
     await createSeriesFolder(this.libraryDir, target, { key, name: series.name });
     this.log.info({ key, folder: target }, 'series added');
-    return { key, name: series.name, folder: target };
+    return { key, name: series.name, folder: target, catalog: series };
   }
 
   searchCatalog(query: string, options?: { signal?: AbortSignal }): Promise<CatalogSearchHit[]> {
@@ -299,6 +303,8 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
       this.log.info({ ...base, filePath, size: result.size }, 'episode downloaded');
       return { filePath, size: result.size, sha256: result.sha256 };
     } catch (err) {
+      // Stopped for a shutdown: not an outcome; the download resumes at the next start.
+      if (options.signal?.reason instanceof DownloadInterruptedError) throw options.signal.reason;
       if (options.signal?.aborted) {
         this.emit('download_status', { ...base, status: 'cancelled', current, total });
         throw err instanceof DownloadCancelledError ? err : new DownloadCancelledError();

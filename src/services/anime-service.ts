@@ -181,12 +181,12 @@ export class AnimeService {
   async addSeries(key: string, folder?: string | null): Promise<SeriesRecord> {
     if (!key.trim()) throw new BadInputError('key: must not be empty');
     const added = await this.app.addSeries(key, folder ?? undefined);
-    const catalog = await this.catalog.getSeries(key).catch(() => null);
     const record: SeriesRecord = {
       key: added.key,
       name: added.name,
       folder: added.folder,
-      missingEpisodes: catalog ? allEpisodes(catalog) : [],
+      // A new folder holds no episode yet: every catalog episode is missing.
+      missingEpisodes: allEpisodes(added.catalog),
       error: null,
     };
     this.library.put(record);

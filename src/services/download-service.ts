@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { DownloadInterruptedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
 import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService } from './anime-service.js';
@@ -399,6 +400,6 @@ export class DownloadService {
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */
   async close(): Promise<void> {
     this.stopped = true;
-    for (const c of this.controllers.values()) c.abort();
+    for (const c of this.controllers.values()) c.abort(new DownloadInterruptedError());
   }
 }
