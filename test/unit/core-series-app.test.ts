@@ -69,7 +69,7 @@ async function writeSeries(folder: string, key: string, name: string, files: str
 describe('SeriesApp.addSeries', () => {
   it('creates the folder from the catalog name', async () => {
     server.addEpisode('fma', 'Fullmetal Alchemist: Brotherhood', 1, 1, 10);
-    expect(await app.addSeries('fma')).toEqual({ key: 'fma', name: 'Fullmetal Alchemist: Brotherhood', folder: 'Fullmetal Alchemist Brotherhood' });
+    expect(await app.addSeries('fma')).toMatchObject({ key: 'fma', name: 'Fullmetal Alchemist: Brotherhood', folder: 'Fullmetal Alchemist Brotherhood', catalog: { key: 'fma' } });
     expect(JSON.parse(await readFile(path.join(library, 'Fullmetal Alchemist Brotherhood', 'series.json'), 'utf8'))).toEqual({
       key: 'fma',
       name: 'Fullmetal Alchemist: Brotherhood',
