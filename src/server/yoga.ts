@@ -19,6 +19,21 @@ export const QUERY_LIMITS = {
   maxDirectives: 20,
 } as const;
 
+/** What GraphiQL shows first: the live stream, with the next steps in comments. */
+const GRAPHIQL_DEFAULT_QUERY = `# Live progress of everything: current state first, then every change.
+# Press the run button, then in another tab try:
+#   mutation { addSeries(key: "frieren") { folder missingCount } }
+#   mutation { startScan { id status } }
+#   mutation { enqueueMissing { id serieFolder season episode status } }
+subscription Live {
+  progressEvents(snapshot: true) {
+    cursor
+    type
+    progress { id status title percent current total speed eta message error }
+  }
+}
+`;
+
 export interface YogaOptions {
   context: AppContext;
   logger: Logger;
@@ -36,7 +51,7 @@ export function createYogaServer({ context, logger, checkToken, production }: Yo
     context: () => context,
     // The GraphiQL assets ship inside the package: the page works with no internet.
     renderGraphiQL,
-    graphiql: { title: 'Anime progress', subscriptionsProtocol: 'WS' },
+    graphiql: { title: 'Anime progress', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     landingPage: false,
     maskedErrors: { maskError, isDev: !production },
     logging: {
