@@ -242,6 +242,22 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
   }
 
   /**
+   * Removes the part file an interrupted download of this episode left, if any (a cancelled
+   * download leaves nothing behind). Never touches anything outside the series folder.
+   */
+  async discardPartial(ref: EpisodeRef): Promise<void> {
+    const { serieFolder, season, episode } = ref;
+    validateFolderName(serieFolder);
+    const seriesDir = resolveInside(this.libraryDir, serieFolder);
+    const info = await readSeriesInfo(seriesDir);
+    if (!info) return;
+    const entry = findCatalogEpisode(await this.catalog.getSeries(info.key), season, episode);
+    if (!entry) return;
+    const relInSeries = episodeFileName(info.name, season, episode, extensionOf(entry.url));
+    await rm(partPathOf(resolveInside(seriesDir, ...relInSeries.split('/'))), { force: true });
+  }
+
+  /**
    * Downloads one catalog episode into its series folder, resuming a part file
    * left by an earlier attempt. Emits `started`, `progress`… and exactly one of
    * `completed`, `failed`, `cancelled`.
@@ -324,6 +340,11 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
       this.activeDownloads.delete(id);
     }
   }
+}
+
+/** Where a download keeps its bytes until they are whole: beside the final file, hidden. */
+function partPathOf(destPath: string): string {
+  return path.join(path.dirname(destPath), `.${path.basename(destPath)}.part`);
 }
 
 /** The episode file's extension: the URL's when it names a video type, else mp4. */

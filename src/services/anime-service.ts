@@ -253,6 +253,11 @@ export class AnimeService {
     return this.app.download(ref, { signal });
   }
 
+  /** Removes what an interrupted download of this episode left on disk. */
+  discardPartial(ref: EpisodeRef): Promise<void> {
+    return this.app.discardPartial(ref);
+  }
+
   describeError(err: unknown): string {
     return errorMessage(err);
   }

@@ -249,6 +249,7 @@ export class DownloadService {
     item.completedAt = Date.now();
     this.store.save([item]);
     if (wasActive) this.controllers.get(id)?.abort();
+    else this.discardPartial(item);
     this.announce('cancelled', { itemId: id });
     this.pump();
     return { ...item };
@@ -258,7 +259,10 @@ export class DownloadService {
   remove(ids: readonly string[]): number {
     const wanted = new Set(ids);
     const gone = this.items.filter((i) => wanted.has(i.id));
-    for (const item of gone) if (item.status === 'DOWNLOADING') this.controllers.get(item.id)?.abort();
+    for (const item of gone) {
+      if (item.status === 'DOWNLOADING') this.controllers.get(item.id)?.abort();
+      else if (item.status === 'PENDING') this.discardPartial(item);
+    }
     if (!gone.length) return 0;
     this.store.remove(gone.map((i) => i.id));
     this.items = this.items.filter((i) => !wanted.has(i.id));
@@ -366,6 +370,14 @@ export class DownloadService {
         this.controllers.delete(item.id);
         this.pump();
       });
+  }
+
+  /** A pending item that ran before (then the service stopped) may have left a part file. */
+  private discardPartial(item: QueueItemRecord): void {
+    if (item.startedAt === null) return;
+    this.anime
+      .discardPartial(item)
+      .catch((err: unknown) => this.logger.warn({ err, itemId: item.id }, 'could not remove a part file'));
   }
 
   /** Reports a queue change through ProgressService (never straight to subscribers). */
