@@ -84,6 +84,16 @@ export interface StreamOptions {
   capacity?: number;
 }
 
+/** A registered live listener and what to deliver before its events. */
+export interface Listening {
+  /** Seq of the last event before the live ones. */
+  head: number;
+  /** Pages of events to deliver first (snapshot or replay), oldest first; null when done. */
+  prefix: () => ProgressEvent[] | null;
+  /** Removes the listener. */
+  close: () => void;
+}
+
 /** In-process consumer events: every event, or only one event type (e.g. `download_progress`). */
 export type ProgressEventName = 'progress' | (typeof EVENT_TYPE_OF)[ProgressType];
 export type ProgressHandler = (event: ProgressEvent) => void | Promise<void>;
@@ -425,25 +435,37 @@ export class ProgressService {
    * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
    */
   stream(options: StreamOptions = {}): AsyncIterableIterator<ProgressEvent> {
+    let live: LiveQueue<ProgressEvent> | null = null;
+    const listening = this.listen(options, (e) => live!.push(e));
+    live = new LiveQueue<ProgressEvent>({
+      keyOf: (e) => e.progress.id,
+      capacity: options.capacity,
+      onClose: listening.close,
+    });
+    return withPrefix(listening.prefix, live, listening.head);
+  }
+
+  /**
+   * The synchronous core of `stream`: registers `onEvent` for live events matching `types`
+   * and `ids` (called inside the publisher's turn; it must not throw), and returns the
+   * prefix to deliver first — a pager over the log after `after`, or the snapshot — which
+   * ends at `head`. Live events all come after `head`.
+   * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
+   */
+  listen(options: Omit<StreamOptions, 'capacity'>, onEvent: (event: ProgressEvent) => void): Listening {
     const after = options.after != null ? this.parseCursor(options.after) : null;
     this.flush();
     const types = options.types?.length ? [...new Set(options.types)] : PROGRESS_TYPES;
     const ids = options.ids?.length ? new Set(options.ids) : null;
     const matches = (p: ProgressRecord) => (!ids || ids.has(p.id)) && types.includes(p.type);
-    const live = new LiveQueue<ProgressEvent>({
-      keyOf: (e) => e.progress.id,
-      capacity: options.capacity,
-      onClose: () => unsubscribe(),
-    });
-    const unsubscribe = this.pubsub.subscribe(types, (e) => {
-      if (!ids || ids.has(e.progress.id)) live.push(e);
+    const close = this.pubsub.subscribe(types, (e) => {
+      if (!ids || ids.has(e.progress.id)) onEvent(e);
     });
     const head = this.seq;
-    let first: Iterable<ProgressEvent> | (() => ProgressEvent[] | null) = [];
+    let prefix: Listening['prefix'] = () => null;
     if (after !== null) {
       let cursor = after;
-      // Page through the log lazily so a long replay does not block the loop.
-      first = () => {
+      prefix = () => {
         if (cursor >= head) return null;
         const page = this.persistence.eventLog.readAfter(cursor, REPLAY_PAGE).filter((e) => e.seq <= head);
         cursor = page.length ? page[page.length - 1]!.seq : head;
@@ -451,7 +473,7 @@ export class ProgressService {
       };
     } else if (options.snapshot) {
       const cursor = String(head);
-      first = this.getActive(types)
+      let snapshot: ProgressEvent[] | null = this.getActive(types)
         .filter(matches)
         .map((progress) => ({
           seq: head,
@@ -460,8 +482,13 @@ export class ProgressService {
           room: ROOM_OF[progress.type],
           progress,
         }));
+      prefix = () => {
+        const page = snapshot;
+        snapshot = null;
+        return page;
+      };
     }
-    return withPrefix(first, live, head);
+    return { head, prefix, close };
   }
 
   private parseCursor(cursor: string): number {
@@ -501,19 +528,15 @@ function etaOf(current: number, total: number | null, speed: number | null): num
   return Math.max(0, total - current) / speed;
 }
 
-/** Yields `first` (a list, or a pager called until it returns null), then `live` past `head`. */
+/** Yields the pages of `prefix` until it returns null, then `live` past `head`. */
 function withPrefix(
-  first: Iterable<ProgressEvent> | (() => ProgressEvent[] | null),
+  prefix: () => ProgressEvent[] | null,
   live: LiveQueue<ProgressEvent>,
   head: number,
 ): AsyncIterableIterator<ProgressEvent> {
   async function* run(): AsyncGenerator<ProgressEvent> {
     try {
-      if (typeof first === 'function') {
-        for (let page = first(); page !== null; page = first()) yield* page;
-      } else {
-        yield* first;
-      }
+      for (let page = prefix(); page !== null; page = prefix()) yield* page;
       for await (const event of live) if (event.seq > head) yield event;
     } finally {
       live.close();
