@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { createLogger } from './logger.js';
+import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
+import { maskError } from './server/errors.js';
+import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
 import { createMetrics } from './server/metrics.js';
 import { attachProgressLogging } from './server/progress-logging.js';
 import { attachWebSocket } from './server/websocket.js';
@@ -23,6 +26,8 @@ import { createSqlitePersistence } from './store/sqlite-progress-store.js';
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
   logger?: Logger;
+  /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
+  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
 }
 
 export interface App {
@@ -34,6 +39,7 @@ export interface App {
   readonly progress: ProgressService;
   readonly anime: AnimeService;
   readonly downloads: DownloadService;
+  readonly fanout: ProgressFanout;
   readonly logger: Logger;
   /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
   readonly catalogUrl: string | null;
@@ -108,7 +114,13 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     }
     void yoga.handle(req, res);
   });
-  const ws = attachWebSocket({ server, yoga, checkToken, metrics });
+  const fanout = new ProgressFanout({
+    progress,
+    logger: logger.child({ component: 'fanout' }),
+    formatError: (error) => maskError(error, 'Unexpected error.', !config.production) as GraphQLError,
+    ...options.fanout,
+  });
+  const ws = attachWebSocket({ server, fanout, yoga, checkToken, metrics });
 
   let stopping: Promise<void> | null = null;
   return {
@@ -116,6 +128,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     anime,
     downloads,
+    fanout,
     logger,
     get catalogUrl() {
       return catalogClient?.baseUrl ?? null;

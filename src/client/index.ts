@@ -118,10 +118,13 @@ export function createProgressClient(options: ProgressClientOptions): ProgressCl
       }
     }
     const gen = unwrap();
+    // The generator's own return(), taken before it is replaced below: calling gen.return
+    // inside the replacement would call the replacement again, forever.
+    const genReturn = gen.return.bind(gen);
     return Object.assign(gen, {
       return: async (value?: unknown) => {
         await iterator.return?.();
-        return gen.return(value as undefined);
+        return genReturn(value as undefined);
       },
     });
   }

@@ -85,7 +85,9 @@ builder.queryFields((t) => ({
         types: t.arg({ type: [ProgressTypeEnum], required: false }),
         statuses: t.arg({ type: [ProgressStatusEnum], required: false }),
       },
-      validate: z.object({
+      // looseObject: the validated args replace the field's args, and a plain object would
+      // strip `types` and `statuses` (the filters would be ignored).
+      validate: z.looseObject({
         first: pageSize.nullish(),
         last: pageSize.nullish(),
         after: historyCursor.nullish(),

@@ -3,6 +3,7 @@ import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { FanoutTarget, ProgressFanout } from './fanout.js';
 import type { AppMetrics } from './metrics.js';
 import type { Yoga } from './yoga.js';
 
@@ -15,6 +16,7 @@ export const WS_CONNECTION_INIT_TIMEOUT_MS = 5_000;
 
 export interface WebSocketOptions {
   server: Server;
+  fanout: ProgressFanout;
   yoga: Yoga;
   checkToken: (authorization: unknown) => boolean;
   metrics: AppMetrics;
@@ -27,7 +29,7 @@ type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: 
  * graphql-armor's limits, error masking and the schema are the same as over HTTP.
  * Auth: the token travels in connection params; without it the socket closes with 4403.
  */
-export function attachWebSocket({ server, yoga, checkToken, metrics }: WebSocketOptions) {
+export function attachWebSocket({ server, fanout, yoga, checkToken, metrics }: WebSocketOptions) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: WS_MAX_PAYLOAD });
   wss.on('connection', (socket) => {
     metrics.wsConnections.inc();
@@ -44,10 +46,14 @@ export function attachWebSocket({ server, yoga, checkToken, metrics }: WebSocket
     {
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
       execute: (args) => (args.rootValue as EnvelopedExecute).execute(args) as never,
-      subscribe: (args) => (args.rootValue as EnvelopedExecute).subscribe(args) as never,
+      // Progress subscriptions take the fan-out path; anything else runs through envelop.
+      subscribe: (args) => {
+        const root = args.rootValue as EnvelopedExecute & { fanout: FanoutTarget };
+        return (fanout.trySubscribe(args, root.fanout) ?? root.subscribe(args)) as never;
+      },
       // false closes the socket with 4403 Forbidden, as the contract says.
       onConnect: (ctx) => checkToken(ctx.connectionParams?.authorization),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -60,15 +66,36 @@ export function attachWebSocket({ server, yoga, checkToken, metrics }: WebSocket
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
         }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        // graphql-armor's rules (depth, aliases, cost…) throw their refusal from validate:
+        // answer it as the operation's error, not as an internal error that closes the socket.
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(schema, document);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+        }
+        if (errors.length > 0) return [...errors];
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: {
+            execute,
+            subscribe,
+            fanout: {
+              socket: ctx.extra.socket,
+              id,
+              // Identical operations with the same credentials share one execution per event.
+              groupKey: JSON.stringify([
+                payload.query,
+                payload.operationName ?? null,
+                payload.variables ?? null,
+                ctx.connectionParams?.authorization ?? null,
+              ]),
+            } satisfies FanoutTarget,
+          },
         };
       },
       onOperation: (ctx, id) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import { createProgressClient, type ProgressClient } from '../../src/client/index.js';
 
@@ -46,9 +46,9 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 }
 
 /** Starts an app on a free port with its own temp DATA_DIR and LIBRARY_DIR. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<AppConfig> = {}, options: AppOptions = {}): Promise<TestApp> {
   const config = testConfig(overrides);
-  const app = createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const app = createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...options });
   const { url, port } = await app.start();
   const clients: ProgressClient[] = [];
   const newClient = (token = config.apiToken ?? undefined) => {
@@ -75,7 +75,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     stop,
     restart: async (more = {}) => {
       await stop();
-      return startTestApp({ ...overrides, dataDir: config.dataDir, libraryDir: config.libraryDir, ...more });
+      return startTestApp({ ...overrides, dataDir: config.dataDir, libraryDir: config.libraryDir, ...more }, options);
     },
   };
 }

@@ -1,0 +1,345 @@
+import {
+  Kind,
+  execute,
+  getArgumentValues,
+  getVariableValues,
+  GraphQLError,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { LiveQueue } from '../services/live-queue.js';
+import type { ProgressService, StreamOptions } from '../services/progress-service.js';
+import type { ProgressEvent, ProgressType } from '../services/progress-types.js';
+
+/** Past this many unsent bytes on a socket, its subscriber is stalled: it conflates. */
+export const FANOUT_HIGH_WATER_BYTES = 1024 * 1024;
+/** A stalled subscriber gets its conflated events once its socket is below this. */
+export const FANOUT_LOW_WATER_BYTES = 256 * 1024;
+/** A subscriber stalled this long is disconnected. */
+export const FANOUT_STALL_TIMEOUT_MS = 30_000;
+/** How often a stalled socket is checked. */
+const STALL_POLL_MS = 50;
+/** WebSocket close code for a subscriber that stopped reading (RFC 6455: policy violation). */
+export const CLOSE_TOO_SLOW = 1008;
+
+/** The root fields served by the fan-out: their resolvers take the event as the root value. */
+const FAST_FIELDS = new Set(['progressEvents', 'progressUpdated']);
+
+export interface FanoutOptions {
+  progress: ProgressService;
+  logger: Logger;
+  /** Turns an execution error into what clients see (the same masking as everywhere). */
+  formatError: (error: GraphQLError) => GraphQLError;
+  /** @default FANOUT_HIGH_WATER_BYTES */
+  highWaterBytes?: number;
+  /** @default FANOUT_LOW_WATER_BYTES */
+  lowWaterBytes?: number;
+  /** @default FANOUT_STALL_TIMEOUT_MS */
+  stallTimeoutMs?: number;
+}
+
+export interface FanoutTarget {
+  socket: WebSocket;
+  /** The graphql-ws operation id. */
+  id: string;
+  /** Everything that makes two subscriptions identical: query, operation, variables, auth. */
+  groupKey: string;
+}
+
+const NEXT_SUFFIX = Buffer.from('}');
+
+/**
+ * Progress subscriptions over WebSocket, executed and serialized once per event per group
+ * of identical subscriptions, the same bytes then written to every member's socket.
+ *
+ * graphql-ws keeps the protocol (init/ack, ping/pong, complete, close codes): for a
+ * progressEvents or progressUpdated operation it gets a parked iterator that never yields,
+ * and this class writes the `next` messages itself. When graphql-ws ends the operation
+ * (complete from the client, socket closed), it calls return() and the member leaves.
+ */
+export class ProgressFanout {
+  private readonly groups = new Map<string, Group>();
+  private readonly progress: ProgressService;
+  readonly logger: Logger;
+  readonly formatError: (error: GraphQLError) => GraphQLError;
+  readonly highWater: number;
+  readonly lowWater: number;
+  readonly stallTimeoutMs: number;
+
+  constructor(options: FanoutOptions) {
+    this.progress = options.progress;
+    this.logger = options.logger;
+    this.formatError = options.formatError;
+    this.highWater = options.highWaterBytes ?? FANOUT_HIGH_WATER_BYTES;
+    this.lowWater = options.lowWaterBytes ?? FANOUT_LOW_WATER_BYTES;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? FANOUT_STALL_TIMEOUT_MS;
+  }
+
+  /** Groups and members, for metrics and tests. */
+  get size(): { groups: number; members: number } {
+    let members = 0;
+    for (const g of this.groups.values()) members += g.members.size;
+    return { groups: this.groups.size, members };
+  }
+
+  /**
+   * Serves the operation if it is one this path handles (a single progressEvents or
+   * progressUpdated root field); returns null otherwise, and the caller runs it as usual.
+   */
+  trySubscribe(args: ExecutionArgs, target: FanoutTarget): AsyncIterableIterator<never> | ExecutionResult | null {
+    const operation = args.document.definitions.find(
+      (d): d is OperationDefinitionNode =>
+        d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+    );
+    const selections = operation?.selectionSet.selections ?? [];
+    const field = selections[0];
+    if (
+      operation?.operation !== 'subscription' ||
+      selections.length !== 1 ||
+      field?.kind !== Kind.FIELD ||
+      field.directives?.length ||
+      !FAST_FIELDS.has(field.name.value)
+    ) {
+      return null;
+    }
+    try {
+      const options = this.streamOptions(args, operation, field);
+      return this.join(args, field, options, target);
+    } catch (err) {
+      const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error });
+      return { errors: [this.formatError(error)] };
+    }
+  }
+
+  private streamOptions(args: ExecutionArgs, operation: OperationDefinitionNode, field: FieldNode): StreamOptions {
+    const fieldDef = args.schema.getSubscriptionType()?.getFields()[field.name.value];
+    if (!fieldDef) throw new GraphQLError(`unknown field ${field.name.value}`);
+    const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+    if (variables.errors) throw variables.errors[0]!;
+    const values = getArgumentValues(fieldDef, field, variables.coerced);
+    if (field.name.value === 'progressUpdated') return { ids: [String(values.id)] };
+    return {
+      types: (values.types as ProgressType[] | null | undefined) ?? null,
+      ids: ((values.ids as string[] | null | undefined) ?? null)?.map(String) ?? null,
+      snapshot: (values.snapshot as boolean | null | undefined) ?? null,
+      after: (values.after as string | null | undefined) ?? null,
+    };
+  }
+
+  private join(
+    args: ExecutionArgs,
+    field: FieldNode,
+    options: StreamOptions,
+    target: FanoutTarget,
+  ): AsyncIterableIterator<never> {
+    // The member's own snapshot or replay, computed in the same synchronous turn as it
+    // joins the group: every live event the group sees from now on comes after `head`.
+    const own = options.after != null || options.snapshot ? this.progress.listen(options, () => undefined) : null;
+    own?.close();
+    let group = this.groups.get(target.groupKey);
+    if (!group) {
+      group = new Group(this, args, target.groupKey);
+      const created = group;
+      const listening = this.progress.listen({ types: options.types, ids: options.ids }, (e) => created.onEvent(e));
+      created.stopListening = listening.close;
+      this.groups.set(target.groupKey, created);
+    }
+    const member = new Member(this, group, target, own?.prefix ?? null);
+    group.members.add(member);
+    member.start();
+    return member.parked();
+  }
+
+  /** Called by a group with no members left. */
+  dropGroup(group: Group): void {
+    group.stopListening();
+    this.groups.delete(group.key);
+  }
+}
+
+class Group {
+  readonly members = new Set<Member>();
+  stopListening: () => void = () => undefined;
+
+  constructor(
+    private readonly fanout: ProgressFanout,
+    private readonly args: ExecutionArgs,
+    readonly key: string,
+  ) {}
+
+  /** The event as this group's document renders it: executed and serialized once. */
+  render(event: ProgressEvent): Buffer | null {
+    try {
+      // As graphql-js does for each event of a subscription: the event is the root value.
+      const result = execute({ ...this.args, rootValue: event }) as ExecutionResult;
+      if (typeof (result as unknown as Promise<unknown>).then === 'function') {
+        throw new Error('progress resolvers must be synchronous on the fan-out path');
+      }
+      const payload = result.errors?.length ? { ...result, errors: result.errors.map((e) => this.fanout.formatError(e)) } : result;
+      return Buffer.from(JSON.stringify(payload));
+    } catch (err) {
+      this.fanout.logger.error({ err, cursor: event.cursor }, 'could not render a progress event');
+      return null;
+    }
+  }
+
+  /** Runs inside ProgressService's publish: must never throw. */
+  onEvent(event: ProgressEvent): void {
+    if (this.members.size === 0) return;
+    const payload = this.render(event);
+    if (!payload) return;
+    for (const member of this.members) member.deliver(event.progress.id, payload);
+  }
+
+  leave(member: Member): void {
+    this.members.delete(member);
+    if (this.members.size === 0) this.fanout.dropGroup(this);
+  }
+}
+
+interface Frame {
+  key: string;
+  frame: Buffer;
+}
+
+class Member {
+  private readonly head: Buffer;
+  private readonly queue: LiveQueue<Frame>;
+  /** priming: sending its snapshot/replay; live: sending directly; stalled: socket full. */
+  private state: 'priming' | 'live' | 'stalled' | 'closed';
+  private stalledSince = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private release: (() => void) | null = null;
+
+  constructor(
+    private readonly fanout: ProgressFanout,
+    private readonly group: Group,
+    private readonly target: FanoutTarget,
+    private readonly prefix: (() => ProgressEvent[] | null) | null,
+  ) {
+    this.head = Buffer.from(`{"id":${JSON.stringify(target.id)},"type":"next","payload":`);
+    this.queue = new LiveQueue<Frame>({ keyOf: (f) => f.key });
+    this.state = prefix ? 'priming' : 'live';
+  }
+
+  start(): void {
+    if (this.prefix) setImmediate(() => this.prime());
+  }
+
+  /** Sends the snapshot or replay a page per turn; live events wait in the queue meanwhile. */
+  private prime(): void {
+    if (this.state !== 'priming') return;
+    try {
+      const page = this.prefix!();
+      if (page !== null) {
+        for (const event of page) {
+          const payload = this.group.render(event);
+          if (payload) this.send(this.frameOf(payload));
+        }
+        setImmediate(() => this.prime());
+        return;
+      }
+    } catch (err) {
+      this.fanout.logger.error({ err }, 'replay failed');
+    }
+    this.state = 'stalled';
+    this.stalledSince = Date.now();
+    this.flush();
+  }
+
+  private frameOf(payload: Buffer): Buffer {
+    return Buffer.concat([this.head, payload, NEXT_SUFFIX], this.head.length + payload.length + 1);
+  }
+
+  deliver(key: string, payload: Buffer): void {
+    if (this.state === 'closed') return;
+    const frame = this.frameOf(payload);
+    if (this.state !== 'live') {
+      this.queue.push({ key, frame });
+      return;
+    }
+    if (this.target.socket.bufferedAmount > this.fanout.highWater) {
+      this.state = 'stalled';
+      this.stalledSince = Date.now();
+      this.queue.push({ key, frame });
+      this.arm();
+      return;
+    }
+    this.send(frame);
+  }
+
+  private send(frame: Buffer): void {
+    const socket = this.target.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(frame, { binary: false });
+  }
+
+  /** Sends what waits (conflated to the latest per operation) while the socket has room. */
+  private flush(): void {
+    if (this.state !== 'stalled') return;
+    while (this.target.socket.bufferedAmount <= this.fanout.lowWater) {
+      const next = this.queue.poll();
+      if (!next) {
+        this.state = 'live';
+        this.disarm();
+        return;
+      }
+      this.send(next.frame);
+    }
+    if (Date.now() - this.stalledSince > this.fanout.stallTimeoutMs) {
+      this.fanout.logger.warn({ id: this.target.id }, 'subscriber stopped reading: disconnecting it');
+      const socket = this.target.socket;
+      socket.close(CLOSE_TOO_SLOW, 'Subscriber too slow');
+      // It is not reading, so the closing handshake cannot finish: do not wait for it.
+      setTimeout(() => socket.terminate(), 1_000).unref();
+      this.close();
+      return;
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    this.timer ??= setInterval(() => this.flush(), STALL_POLL_MS);
+    this.timer.unref();
+  }
+
+  private disarm(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.disarm();
+    this.queue.close();
+    this.group.leave(this);
+    this.release?.();
+  }
+
+  /** What graphql-ws iterates: nothing, until the operation ends. */
+  parked(): AsyncIterableIterator<never> {
+    const done = new Promise<IteratorResult<never>>((resolve) => {
+      this.release = () => resolve({ value: undefined, done: true });
+      if (this.state === 'closed') this.release();
+    });
+    return {
+      next: () => done,
+      return: () => {
+        this.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      throw: (error?: unknown) => {
+        this.close();
+        return Promise.reject(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+}

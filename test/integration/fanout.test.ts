@@ -1,0 +1,99 @@
+import type { Socket } from 'node:net';
+import { print } from 'graphql';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProgressEventsDocument } from '../../src/client/operations.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openRawWs, type RawWs, type WsMessage } from '../helpers/raw-ws.js';
+import { waitFor } from '../helpers/wait.js';
+
+const query = print(ProgressEventsDocument);
+let app: TestApp | undefined;
+const sockets: RawWs[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await app?.stop();
+  app = undefined;
+});
+
+async function subscriber(id: string, variables: Record<string, unknown>): Promise<RawWs> {
+  const ws = await openRawWs(app!.url);
+  sockets.push(ws);
+  await ws.init();
+  ws.subscribe(id, query, variables);
+  return ws;
+}
+
+const nexts = (ws: RawWs) => ws.messages.filter((m) => m.type === 'next');
+const payloadOf = (m: WsMessage) => JSON.stringify(m.payload);
+
+describe('WebSocket fan-out', () => {
+  it('executes identical subscriptions once per event and sends every member the same payload', async () => {
+    app = await startTestApp();
+    const a = await subscriber('a', { types: ['DOWNLOAD'] });
+    const b = await subscriber('b', { types: ['DOWNLOAD'] });
+    const c = await subscriber('c', { types: ['SCAN'] });
+    await waitFor(() => app!.app.fanout.size.members === 3, { message: 'three members to join' });
+    expect(app.app.fanout.size).toEqual({ groups: 2, members: 3 });
+
+    app.app.progress.startProgress('download_x_1_1', 'DOWNLOAD', 'X S01E01', { total: 100 });
+    app.app.progress.completeProgress('download_x_1_1');
+    app.app.progress.startProgress('library_scan', 'SCAN', 'Library scan');
+    await waitFor(() => nexts(a).length === 2 && nexts(b).length === 2 && nexts(c).length === 1, {
+      message: 'every subscriber to get its events',
+    });
+    expect(nexts(a).map(payloadOf)).toEqual(nexts(b).map(payloadOf));
+    expect(nexts(a).map((m) => m.id)).toEqual(['a', 'a']);
+    expect(nexts(b).map((m) => m.id)).toEqual(['b', 'b']);
+    expect(nexts(c)[0]!.payload).toMatchObject({ data: { progressEvents: { progress: { id: 'library_scan' } } } });
+
+    b.send({ type: 'complete', id: 'b' });
+    await waitFor(() => app!.app.fanout.size.members === 2, { message: 'b to leave its group' });
+    c.close();
+    await waitFor(() => app!.app.fanout.size.groups === 1, { message: "c's group to go with its last member" });
+  });
+
+  it('keeps a member joining with after: replay first, then live, in order and once', async () => {
+    app = await startTestApp();
+    const { progress } = app.app;
+    progress.startProgress('download_x_1_1', 'DOWNLOAD', 'X', { total: 10 });
+    const from = progress.lastCursor;
+    for (let i = 1; i <= 5; i++) progress.updateProgress('download_x_1_1', { current: i, forceBroadcast: true });
+    const live = await subscriber('live', {});
+    await waitFor(() => app!.app.fanout.size.members === 1, { message: 'the live member to join' });
+    const late = await subscriber('late', { after: from });
+    await waitFor(() => nexts(late).length === 5, { message: 'the replay' });
+    for (let i = 6; i <= 8; i++) progress.updateProgress('download_x_1_1', { current: i, forceBroadcast: true });
+    await waitFor(() => nexts(late).length === 8 && nexts(live).length === 3, { message: 'live events' });
+    const currents = nexts(late).map(
+      (m) => (m.payload as { data: { progressEvents: { progress: { current: number } } } }).data.progressEvents.progress.current,
+    );
+    expect(currents).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('conflates a subscriber that stops reading and disconnects it after the stall timeout', async () => {
+    app = await startTestApp({}, { fanout: { highWaterBytes: 8 * 1024, lowWaterBytes: 1024, stallTimeoutMs: 300 } });
+    const healthy = await subscriber('ok', {});
+    const stalled = await subscriber('stalled', {});
+    await waitFor(() => app!.app.fanout.size.members === 2, { message: 'both to join' });
+    (stalled.socket as unknown as { _socket: Socket })._socket.pause();
+
+    const { progress } = app.app;
+    progress.startProgress('download_x_1_1', 'DOWNLOAD', 'X', { total: 20_000 });
+    // Enough bytes to fill the kernel's buffers and pass the high-water mark.
+    for (let i = 1; i <= 20_000; i++) {
+      progress.updateProgress('download_x_1_1', { current: i, forceBroadcast: true });
+      if (i % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    progress.completeProgress('download_x_1_1');
+    await waitFor(() => app!.app.fanout.size.members === 1, {
+      timeout: 10_000,
+      message: 'the stalled subscriber to be dropped',
+    });
+    await waitFor(
+      () => nexts(healthy).some((m) => JSON.stringify(m.payload).includes('"COMPLETED"')),
+      { timeout: 10_000, message: 'the healthy subscriber to see the end' },
+    );
+    expect(nexts(healthy)).toHaveLength(20_002);
+  });
+});
