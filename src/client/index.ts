@@ -129,16 +129,36 @@ export function createProgressClient(options: ProgressClientOptions): ProgressCl
     });
   }
 
-  async function* watch(watchOptions: WatchOptions = {}): AsyncGenerator<ProgressEventMessage> {
+  function watch(watchOptions: WatchOptions = {}): AsyncIterableIterator<ProgressEventMessage> {
+    let current: AsyncIterableIterator<unknown> | null = null;
+    const stopped = new AbortController();
+    const gen = watchLoop(watchOptions, (s) => (current = s), stopped.signal);
+    const genReturn = gen.return.bind(gen);
+    // A generator ignores return() while it awaits: end the subscription it waits on first.
+    return Object.assign(gen, {
+      return: async (value?: unknown) => {
+        stopped.abort();
+        await current?.return?.();
+        return genReturn(value as undefined);
+      },
+    });
+  }
+
+  async function* watchLoop(
+    watchOptions: WatchOptions,
+    setCurrent: (stream: AsyncIterableIterator<unknown>) => void,
+    stopped: AbortSignal,
+  ): AsyncGenerator<ProgressEventMessage> {
     const { onReconnect, onReset, after, ...variables } = watchOptions;
     let cursor = after;
     let attempt = 0;
-    for (;;) {
+    while (!stopped.aborted) {
       const stream = subscribe(ProgressEventsDocument, {
         ...variables,
         snapshot: cursor === undefined ? variables.snapshot : false,
         after: cursor,
       });
+      setCurrent(stream);
       try {
         for await (const { progressEvents } of stream) {
           attempt = 0;
@@ -146,7 +166,7 @@ export function createProgressClient(options: ProgressClientOptions): ProgressCl
           lastCursor = cursor;
           yield progressEvents;
         }
-        return; // the server completed the subscription
+        return; // the server completed the subscription, or the caller stopped
       } catch (err) {
         if (err instanceof GraphQLRequestError && err.code === 'CURSOR_EXPIRED') {
           cursor = undefined;
@@ -159,7 +179,10 @@ export function createProgressClient(options: ProgressClientOptions): ProgressCl
         attempt++;
         onReconnect?.(attempt, err);
         const delay = Math.min(WATCH_MAX_RETRY_MS, WATCH_FIRST_RETRY_MS * 2 ** (attempt - 1));
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          stopped.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
       } finally {
         await stream.return?.();
       }

@@ -123,6 +123,12 @@ export class AnimeService {
   private onDownloadStatus(e: DownloadStatusEvent): void {
     const id = downloadProgressId(e);
     const title = this.titles.get(id) ?? `${e.serieFolder} ${episodeLabel(e.season, e.episode)}`;
+    if (e.status === 'started' && this.isActive(id)) {
+      // A download the last process left running, claimed by the queue: it resumes from the
+      // bytes on disk, so its record goes on rather than starting over at 0.
+      this.progress.updateProgress(id, { message: 'Resuming', forceBroadcast: true });
+      return;
+    }
     if (e.status === 'started' || !this.isActive(id)) {
       if (e.status !== 'started' && e.status !== 'progress') return;
       this.progress.startProgress(id, 'DOWNLOAD', title, {

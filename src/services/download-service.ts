@@ -158,10 +158,14 @@ export class DownloadService {
       for await (const _event of events) yield self.status();
     }
     const gen = statuses();
+    // The generator's own return, taken before Object.assign replaces it: calling gen.return
+    // inside the override would call the override again, forever (an async loop that starves
+    // the event loop the moment a queueUpdated subscriber leaves).
+    const genReturn = gen.return.bind(gen);
     return Object.assign(gen, {
       return: async (value?: unknown) => {
         await events.return?.();
-        return gen.return(value as undefined);
+        return genReturn(value as undefined);
       },
     });
   }

@@ -321,7 +321,14 @@ export class ProgressService {
    */
   claimInterrupted(id: string): ProgressRecord | null {
     if (!this.orphans.delete(id)) return null;
-    return this.active.get(id)?.record ?? null;
+    const tracked = this.active.get(id);
+    if (!tracked) return null;
+    // The old process's rate says nothing about this one: measure speed afresh.
+    const now = this.now();
+    tracked.record = { ...tracked.record, speed: null, eta: null };
+    tracked.sampleAt = now;
+    tracked.sampleCurrent = tracked.record.current;
+    return tracked.record;
   }
 
   /** Fails every operation the last process left active that no owner claimed. */

@@ -218,7 +218,12 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     for (let sent = 0; sent < limit && !res.destroyed; ) {
       const piece = body.subarray(sent, Math.min(limit, sent + chunk));
       sent += piece.length;
-      if (!res.write(piece)) await new Promise((r) => res.once('drain', r).once('close', r));
+      if (!res.write(piece)) {
+        await new Promise<void>((r) => {
+          const done = () => (res.off('drain', done).off('close', done), r());
+          res.once('drain', done).once('close', done);
+        });
+      }
       if (b.bytesPerSecond) {
         const due = (sent / b.bytesPerSecond) * 1000 - (Date.now() - began);
         if (due > 0) await new Promise((r) => setTimeout(r, due));

@@ -1,0 +1,34 @@
+import { ProgressHistoryDocument } from '../../client/operations.js';
+import { expectPositionals, parseEnumList, parseIntOption, PROGRESS_STATUSES, PROGRESS_TYPES, type Command } from '../command.js';
+import { formatTime, table } from '../format.js';
+
+export const history: Command = {
+  name: 'history',
+  usage: 'history [--type DOWNLOAD,SCAN,…] [--status COMPLETED,FAILED,…] [--limit N]',
+  summary: 'finished operations, newest first',
+  options: ['type', 'types', 'status', 'limit'],
+  async run(ctx, args) {
+    expectPositionals(args, [], this.name);
+    const types = parseEnumList(args.values.type ?? args.values.types, PROGRESS_TYPES, 'type', this.name);
+    const statuses = parseEnumList(args.values.status, PROGRESS_STATUSES, 'status', this.name);
+    const first = parseIntOption(args.values.limit, 'limit', this.name, 1, 1000) ?? 20;
+    const { progressHistory } = await ctx.client.request(ProgressHistoryDocument, { types, statuses, first });
+    const rows = progressHistory.edges.map((e) => e.node);
+    if (ctx.json) return ctx.printJson({ totalCount: progressHistory.totalCount, items: rows });
+    if (rows.length === 0) {
+      ctx.print('No finished operations match.');
+      return;
+    }
+    ctx.print(
+      table(rows, [
+        { header: 'FINISHED', value: (p) => formatTime(p.completedAt ?? p.updatedAt) },
+        { header: 'TYPE', value: (p) => p.type },
+        { header: 'STATUS', value: (p) => p.status },
+        { header: 'ID', value: (p) => p.id, max: 40 },
+        { header: 'TITLE', value: (p) => p.title, max: 36 },
+        { header: 'DETAIL', value: (p) => p.error ?? p.message ?? '', max: 60 },
+      ]),
+    );
+    ctx.print(`${rows.length} of ${progressHistory.totalCount}`);
+  },
+};

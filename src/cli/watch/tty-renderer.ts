@@ -1,0 +1,112 @@
+import cliProgress from 'cli-progress';
+import type { ProgressEventMessage } from '../../client/index.js';
+import { truncate } from '../format.js';
+import { finishedLine, progressDetail, statusIcon, type Progress } from './describe.js';
+import type { WatchRenderer } from './renderer.js';
+
+const BAR_SIZE = 24;
+const DETAIL_WIDTH = 38;
+
+interface Payload {
+  icon: string;
+  title: string;
+  detail: string;
+}
+
+/**
+ * Live bars in a terminal (cli-progress MultiBar): an overall queue bar on top, then one bar
+ * per unfinished operation; a finished operation's bar goes away and a ✔ / ✖ line is printed
+ * above the bars, once.
+ */
+export function createTtyRenderer(stream: NodeJS.WriteStream, options: { showQueue: boolean }): WatchRenderer {
+  const multibar = new cliProgress.MultiBar({
+    format: '{icon} {title} {bar} {percentage}% {detail}',
+    barsize: BAR_SIZE,
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    hideCursor: true,
+    clearOnComplete: false,
+    stopOnComplete: false,
+    autopadding: true,
+    linewrap: false,
+    gracefulExit: false,
+    fps: 10,
+    stream,
+  });
+  const titleWidth = () => Math.max(12, Math.min(44, (stream.columns || 100) - (BAR_SIZE + DETAIL_WIDTH + 10)));
+  const payload = (icon: string, title: string, detail: string): Payload => ({
+    icon,
+    title: truncate(title, titleWidth()).padEnd(titleWidth()),
+    detail: truncate(detail, Math.max(10, (stream.columns || 100) - titleWidth() - BAR_SIZE - 10)),
+  });
+
+  const bars = new Map<string, cliProgress.SingleBar>();
+  /** Latest state of every unfinished download, for the queue's overall percent. */
+  const downloads = new Map<string, Progress>();
+  let queue: Progress | null = null;
+  let queueDone = '';
+  const queueBar = options.showQueue ? multibar.create(100, 0, payload('≡', 'Queue', 'idle')) : null;
+  let anyBar = queueBar !== null;
+
+  const log = (text: string) => {
+    if (anyBar) multibar.log(`${text}\n`);
+    else stream.write(`${text}\n`);
+  };
+
+  /** Finished items plus the done fraction of running downloads, over everything the queue holds. */
+  const drawQueue = () => {
+    if (!queueBar) return;
+    if (!queue) {
+      queueBar.update(100, payload('≡', 'Queue', queueDone ? `idle · ${queueDone}` : 'idle'));
+      return;
+    }
+    const total = queue.total ?? 0;
+    let done = queue.current;
+    for (const d of downloads.values()) if (d.status === 'IN_PROGRESS') done += Math.min(1, d.percent / 100);
+    const percent = total > 0 ? Math.min(100, (done / total) * 100) : queue.percent;
+    queueBar.update(Math.floor(percent), payload(statusIcon(queue.status), 'Queue', queue.message ?? ''));
+  };
+
+  return {
+    update(event: ProgressEventMessage) {
+      const p = event.progress;
+      if (p.type === 'QUEUE') {
+        queue = p;
+        drawQueue();
+        return;
+      }
+      if (p.type === 'DOWNLOAD') downloads.set(p.id, p);
+      const data = payload(statusIcon(p.status), p.title, p.status === 'PENDING' ? 'queued' : progressDetail(p));
+      const bar = bars.get(p.id);
+      if (bar) bar.update(Math.floor(p.percent), data);
+      else {
+        bars.set(p.id, multibar.create(100, Math.floor(p.percent), data));
+        anyBar = true;
+      }
+      drawQueue();
+    },
+    finish(event) {
+      const p = event.progress;
+      if (p.type === 'QUEUE') {
+        queue = null;
+        queueDone = p.message ?? '';
+        drawQueue();
+      } else {
+        downloads.delete(p.id);
+        const bar = bars.get(p.id);
+        if (bar) {
+          bars.delete(p.id);
+          multibar.remove(bar);
+        }
+        drawQueue();
+      }
+      log(finishedLine(p));
+    },
+    notice(text) {
+      log(`  ${text}`);
+    },
+    close() {
+      multibar.stop();
+    },
+  };
+}
