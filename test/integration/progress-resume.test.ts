@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProgressClient, GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
+import { ProgressEventsDocument } from '../../src/client/operations.js';
+import { INTERRUPTED_ERROR } from '../../src/services/progress-service.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { recordStream, type Recorder } from '../helpers/stream-recorder.js';
+
+const apps: TestApp[] = [];
+const clients: ProgressClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(apps.splice(0).map((a) => a.stop()));
+});
+
+async function track(app: Promise<TestApp>): Promise<TestApp> {
+  const started = await app;
+  apps.push(started);
+  return started;
+}
+
+/** What must match event by event: place in the log, operation, status and amount done. */
+const key = (e: ProgressEventMessage) => ({ cursor: e.cursor, id: e.progress.id, status: e.progress.status, current: e.progress.current });
+
+/** Subscribes to every event after `after` (race-free: what happened meanwhile is replayed). */
+function subscribeAfter(client: ProgressClient, after: string): Recorder<ProgressEventMessage> {
+  const stream = client.subscribe(ProgressEventsDocument, { after });
+  async function* unwrap() {
+    for await (const { progressEvents } of stream) yield progressEvents;
+  }
+  const gen = unwrap();
+  return recordStream({ next: () => gen.next(), return: async () => (await stream.return?.(), gen.return(undefined)) });
+}
+
+const finished = (id: string) => (all: readonly ProgressEventMessage[]) =>
+  all.some((e) => e.progress.id === id && e.progress.status === 'COMPLETED');
+
+describe('resuming with after across a restart', () => {
+  it('a resubscriber gets exactly what a continuous subscriber saw, no gap, no duplicate', async () => {
+    const app1 = await track(startTestApp());
+    const p1 = app1.app.progress;
+    const a = subscribeAfter(app1.client, p1.lastCursor);
+    const bClient = app1.newClient();
+    const b = subscribeAfter(bClient, p1.lastCursor);
+
+    // Phase 1: B sees these, then goes away.
+    p1.startProgress('download_one_1_1', 'DOWNLOAD', 'One', { total: 100 });
+    p1.startProgress('download_one_1_2', 'DOWNLOAD', 'Two', { total: 100 });
+    p1.updateProgress('download_one_1_1', { current: 30, forceBroadcast: true });
+    p1.completeProgress('download_one_1_1');
+    await b.until(finished('download_one_1_1'), 'phase 1 at B');
+    await b.stop();
+    const bLast = b.items.at(-1)!.cursor;
+
+    // Phase 2: B is gone; two operations stay active across the restart.
+    p1.updateProgress('download_one_1_2', { current: 60, forceBroadcast: true });
+    p1.startProgress('library_scan', 'SCAN', 'Scan', { total: 10 });
+    p1.updateProgress('library_scan', { current: 4, forceBroadcast: true });
+    p1.startProgress('download_one_1_3', 'DOWNLOAD', 'Three');
+    p1.completeProgress('download_one_1_3');
+    await a.until(finished('download_one_1_3'), 'phase 2 at A');
+    apps.splice(apps.indexOf(app1), 1);
+    const app2 = await track(app1.restart());
+    await a.until(() => a.done, 'A to end with app1');
+    const aLast = a.items.at(-1)!.cursor;
+
+    // Phase 3 on app2: some events before the resubscribers come, some after.
+    const p2 = app2.app.progress;
+    p2.startProgress('download_two_1_1', 'DOWNLOAD', 'Four');
+    const c = subscribeAfter(app2.client, aLast);
+    const b2 = subscribeAfter(app2.newClient(), bLast);
+    p2.updateProgress('download_two_1_1', { current: 7, forceBroadcast: true });
+    p2.completeProgress('download_two_1_1');
+    p2.startProgress('download_marker_1_1', 'DOWNLOAD', 'marker');
+    p2.completeProgress('download_marker_1_1');
+    await c.until(finished('download_marker_1_1'), 'the marker at C');
+    await b2.until(finished('download_marker_1_1'), 'the marker at B');
+
+    // app2 failed what app1 left active, as events of its own.
+    expect(c.items.slice(0, 2).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual([
+      ['download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
+      ['library_scan', 'FAILED', INTERRUPTED_ERROR],
+    ]);
+    const aAfterB = a.items.slice(a.items.findIndex((e) => e.cursor === bLast) + 1);
+    expect(aAfterB).toHaveLength(5);
+    expect(b2.items.map(key)).toEqual([...aAfterB, ...c.items].map(key));
+    const allB = [...b.items, ...b2.items].map((e) => e.cursor);
+    expect(new Set(allB).size).toBe(allB.length);
+  });
+
+  it("the typed client's watch() resumes across a restart on the same port, every event once", async () => {
+    const app1 = await track(startTestApp());
+    const p1 = app1.app.progress;
+    // Its own client: the app helper closes its clients when the app stops.
+    const client = createProgressClient({ url: app1.url });
+    clients.push(client);
+    let reconnects = 0;
+    const watch = client.watch({ after: p1.lastCursor, onReconnect: () => void reconnects++ });
+    const watched = recordStream(watch);
+    const oracle = subscribeAfter(app1.client, p1.lastCursor);
+
+    p1.startProgress('download_w_1_1', 'DOWNLOAD', 'W1', { total: 10 });
+    p1.updateProgress('download_w_1_1', { current: 3, forceBroadcast: true });
+    p1.startProgress('download_w_1_2', 'DOWNLOAD', 'W2');
+    p1.completeProgress('download_w_1_2');
+    await watched.until(finished('download_w_1_2'), 'the app1 events at the watcher');
+    await oracle.until(finished('download_w_1_2'), 'the app1 events at the oracle');
+
+    apps.splice(apps.indexOf(app1), 1);
+    const app2 = await track(app1.restart({ port: app1.port }));
+    expect(app2.url).toBe(app1.url);
+    await oracle.until(() => oracle.done, 'the oracle to end with app1');
+    const oracle2 = subscribeAfter(app2.client, oracle.items.at(-1)!.cursor);
+    const p2 = app2.app.progress;
+    p2.startProgress('download_w_1_3', 'DOWNLOAD', 'W3');
+    p2.completeProgress('download_w_1_3');
+
+    await oracle2.until(finished('download_w_1_3'), 'the app2 events at the oracle');
+    await watched.until(finished('download_w_1_3'), 'the app2 events at the watcher', 10_000);
+    expect(reconnects).toBeGreaterThanOrEqual(1);
+    // download_w_1_1 was left active: app2 failed it as interrupted, and the watcher saw it.
+    expect(oracle2.items.map((e) => [e.progress.id, e.progress.status])).toContainEqual(['download_w_1_1', 'FAILED']);
+    expect(watched.items.map(key)).toEqual([...oracle.items, ...oracle2.items].map(key));
+    expect(client.lastCursor).toBe(oracle2.items.at(-1)!.cursor);
+    // return() on watch() waits for the next event (an async generator); closing the client ends it.
+    await client.close();
+    await watched.until(() => watched.done, 'watch() to end when its client closes');
+    expect(watched.error).toBeUndefined();
+  });
+});
+
+describe('cursor errors', () => {
+  it('a cursor the service never issued is BAD_USER_INPUT', async () => {
+    const app = await track(startTestApp());
+    const sub = recordStream(app.client.subscribe(ProgressEventsDocument, { after: 'nope' }));
+    const err = await sub.failure();
+    expect(err).toBeInstanceOf(GraphQLRequestError);
+    expect((err as GraphQLRequestError).code).toBe('BAD_USER_INPUT');
+    expect((err as GraphQLRequestError).message).toMatch(/nope/);
+  });
+
+  it('a cursor more than 10,000 events old is CURSOR_EXPIRED; a recent one still replays', async () => {
+    const app = await track(startTestApp());
+    const p = app.app.progress;
+    p.startProgress('download_big_1_1', 'DOWNLOAD', 'Big', { total: 20_000 });
+    const old = p.lastCursor;
+    for (let i = 1; i <= 10_600; i++) p.updateProgress('download_big_1_1', { current: i, forceBroadcast: true });
+    p.flush();
+
+    const expired = recordStream(app.client.subscribe(ProgressEventsDocument, { after: old }));
+    const err = await expired.failure();
+    expect(err).toBeInstanceOf(GraphQLRequestError);
+    expect((err as GraphQLRequestError).code).toBe('CURSOR_EXPIRED');
+
+    const recent = subscribeAfter(app.client, String(Number(p.lastCursor) - 3));
+    const got = await recent.until((all) => all.length >= 3, 'the last 3 events');
+    expect(got.map((e) => e.progress.current)).toEqual([10_598, 10_599, 10_600]);
+  });
+});
