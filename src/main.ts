@@ -10,7 +10,14 @@ try {
   process.exit(1);
 }
 
-const app = createApp(config);
+let app;
+try {
+  app = createApp(config);
+} catch (err) {
+  // Most often DATA_DIR: not writable, or a database from a newer version.
+  console.error(`Could not start with DATA_DIR=${config.dataDir}: ${(err as Error).message}`);
+  process.exit(1);
+}
 try {
   await app.start();
 } catch (err) {
