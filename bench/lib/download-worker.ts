@@ -1,0 +1,42 @@
+/**
+ * Child process: this service's downloader (src/core/downloader.ts) fetching one URL to disk,
+ * progress on: every chunk goes to a real ProgressService (SQLite event log, default throttle),
+ * as AnimeService does with download_status events. Prints {ms, maxRss, size} as JSON.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { downloadFile } from '../../src/core/downloader.js';
+import { createInProcessPubSub } from '../../src/services/progress-pubsub.js';
+import { ProgressService } from '../../src/services/progress-service.js';
+import { openDatabase } from '../../src/store/database.js';
+import { createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
+
+const [url, dest, size] = process.argv.slice(2) as [string, string, string];
+const rssBefore = process.memoryUsage().rss;
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-dl-data-'));
+const db = openDatabase(dataDir);
+const progress = new ProgressService({
+  persistence: createSqlitePersistence(db),
+  pubsub: createInProcessPubSub(),
+  logger: pino({ level: 'silent' }),
+});
+let events = 0;
+progress.subscribe('progress', () => void events++);
+const id = 'download_bench_1_1';
+progress.startProgress(id, 'DOWNLOAD', 'Benchmark download', { total: Number(size) });
+const t0 = performance.now();
+const result = await downloadFile({
+  url,
+  destPath: dest,
+  tempPath: dest + '.part',
+  expectedSize: Number(size),
+  onProgress: (current, total) => progress.updateProgress(id, { current, total }),
+});
+progress.completeProgress(id);
+const ms = performance.now() - t0;
+progress.close();
+db.close();
+rmSync(dataDir, { recursive: true, force: true });
+console.log(JSON.stringify({ ms, size: result.size, maxRss: process.resourceUsage().maxRSS * 1024, rssBefore, events }));

@@ -1,0 +1,59 @@
+/**
+ * This service, as it runs: createApp (yoga + graphql-ws + Pothos schema + SQLite), events
+ * driven through ProgressService.updateProgress(…, { forceBroadcast: true }), so every event
+ * goes through the event log write before it is published.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import type { AppConfig } from '../../src/config.js';
+import { BENCH_TYPES, OPS_PER_TYPE, TOTAL_BYTES, TS_MARKER, opId, opTitle } from '../lib/shared.js';
+import { runVariant } from './harness.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
+const libraryDir = mkdtempSync(join(tmpdir(), 'bench-lib-'));
+const config: AppConfig = {
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  libraryDir,
+  catalogUrl: 'http://127.0.0.1:9', // never asked: the benchmark does not scan or download
+  apiToken: null,
+  downloadConcurrency: 1,
+  logLevel: 'silent',
+  production: true,
+  throttleMs: 250,
+  historyLimit: 1000,
+  eventLogRetention: 10_000,
+};
+let app: App;
+
+runVariant({
+  start: async () => {
+    app = createApp(config, { logger: pino({ level: 'silent' }) });
+    const { url } = await app.start();
+    for (const type of BENCH_TYPES) {
+      for (let op = 0; op < OPS_PER_TYPE; op++) {
+        app.progress.startProgress(opId(type, op), type, opTitle(type, op), { total: TOTAL_BYTES });
+      }
+    }
+    return url.replace(/^http/, 'ws');
+  },
+  publish(type, op, seq, ts) {
+    app.progress.updateProgress(opId(type, op), {
+      current: (seq * 1_048_576) % TOTAL_BYTES,
+      title: `${opTitle(type, op)} ${TS_MARKER}${ts.toFixed(3)}`,
+      forceBroadcast: true,
+    });
+  },
+  stop: async () => {
+    try {
+      await app.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(libraryDir, { recursive: true, force: true });
+    }
+  },
+});
