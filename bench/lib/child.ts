@@ -15,8 +15,11 @@ export function pinnedCommand(core: number | null, argv: string[]): [string, str
   return ['taskset', ['-c', String(core), ...argv]];
 }
 
+/** Extra node flags for every child, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile. */
+const EXTRA_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 export function nodeArgv(script: string, extra: string[] = []): string[] {
-  return [process.execPath, '--expose-gc', '--import', 'tsx', script, ...extra];
+  return [process.execPath, '--expose-gc', ...EXTRA_NODE_FLAGS, '--import', 'tsx', script, ...extra];
 }
 
 export class Child {
