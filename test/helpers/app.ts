@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +22,16 @@ export interface TestApp {
   restart(overrides?: Partial<AppConfig>): Promise<TestApp>;
 }
 
-/** A fresh temp directory, removed by the returned function. */
+const created: string[] = [];
+// Whatever a test file's apps left on disk goes when the file is done.
+afterAll(() => {
+  for (const path of created.splice(0)) rmSync(path, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed by the returned function or at the end of the test file. */
 export function tempDir(prefix = 'anime-progress-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
+  created.push(path);
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
