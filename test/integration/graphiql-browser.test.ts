@@ -84,4 +84,27 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
       await page.close();
     }
   }, 60_000);
+
+  it('runs the live subscription it opens with, over WebSocket', async () => {
+    app = await startTestApp();
+    const page = await browser.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    try {
+      await page.goto(app.url, { waitUntil: 'load' });
+      await page.locator('.graphiql-tab', { hasText: 'Live' }).first().waitFor({ timeout: 15_000 });
+      const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+      await editor.click();
+      await page.keyboard.press('Control+Enter');
+      await expect.poll(() => sockets.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(new URL(sockets[0]!).pathname).toBe('/graphql');
+      // The subscription is live once the server counts it; then make progress happen.
+      await expect.poll(() => app!.app.fanout.size.members, { timeout: 15_000 }).toBe(1);
+      app.app.progress.startProgress('download_Demo_1_1', 'DOWNLOAD', 'Live in the browser 7');
+      const responseText = async () => (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+      await expect.poll(responseText, { timeout: 15_000 }).toContain('Live in the browser 7');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
