@@ -59,8 +59,8 @@ export interface DownloadFileOptions extends DownloaderOptions {
 export interface DownloadResult {
   path: string;
   size: number;
-  /** Lower-case hex. */
-  sha256: string;
+  /** Lower-case hex; null when no sha256 was expected (the bytes are then not hashed). */
+  sha256: string | null;
 }
 
 /** Worth another attempt. */
@@ -77,7 +77,8 @@ class TransientError extends Error {
 class LocalWriteError extends Error {}
 
 interface HashState {
-  hash: Hash;
+  /** Null when no sha256 is expected: hashing is then skipped, and so is re-reading a part file. */
+  hash: Hash | null;
   /** Bytes both on disk and in `hash`. */
   bytes: number;
 }
@@ -95,7 +96,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
   const retryBudgetMs = options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
   const expectedSha = options.sha256?.toLowerCase();
-  const state: HashState = { hash: createHash('sha256'), bytes: 0 };
+  const state: HashState = { hash: expectedSha ? createHash('sha256') : null, bytes: 0 };
 
   try {
     signal?.throwIfAborted();
@@ -130,7 +131,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
     if (expectedSize !== undefined && state.bytes !== expectedSize) {
       throw new DownloadFailedError(`size mismatch: got ${state.bytes} bytes, the catalog says ${expectedSize}`);
     }
-    const digest = state.hash.digest('hex');
+    const digest = state.hash?.digest('hex') ?? null;
     if (expectedSha && digest !== expectedSha) {
       throw new DownloadFailedError(`sha256 mismatch: got ${digest}, the catalog says ${expectedSha}`);
     }
@@ -172,7 +173,7 @@ async function restart(tempPath: string, state: HashState): Promise<void> {
   await truncate(tempPath, 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
-  state.hash = createHash('sha256');
+  state.hash = state.hash && createHash('sha256');
   state.bytes = 0;
 }
 
@@ -180,6 +181,10 @@ async function restart(tempPath: string, state: HashState): Promise<void> {
 async function syncHashWithDisk(tempPath: string, state: HashState, signal?: AbortSignal): Promise<void> {
   const size = await fileSize(tempPath);
   if (size === state.bytes) return;
+  if (!state.hash) {
+    state.bytes = size;
+    return;
+  }
   state.hash = createHash('sha256');
   state.bytes = 0;
   if (size === 0) return;
@@ -327,20 +332,37 @@ class HashingFileSink extends Writable {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
-    this.writeAll(Buffer.concat(chunks.map((c) => c.chunk))).then(() => cb(), cb);
+    this.writeAll(chunks.map((c) => c.chunk)).then(() => cb(), cb);
   }
 
-  private async writeAll(buf: Buffer): Promise<void> {
-    if (this.limit !== undefined && this.state.bytes + buf.length > this.limit) {
+  /** Writes the chunks in order (one writev while it writes them whole), hashing what was written. */
+  private async writeAll(input: Buffer | Buffer[]): Promise<void> {
+    let bufs = Array.isArray(input) ? input : [input];
+    const length = bufs.reduce((n, b) => n + b.length, 0);
+    if (this.limit !== undefined && this.state.bytes + length > this.limit) {
       throw new DownloadFailedError(`size mismatch: the server sent more than the catalog's ${this.limit} bytes`);
     }
     try {
-      for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
+      for (let left = length; left > 0; ) {
+        let written = (await this.fh.writev(bufs)).bytesWritten;
+        left -= written;
+        // A short write: go on from the first byte not yet on disk.
+        while (written > 0 && bufs.length > 0) {
+          const first = bufs[0]!;
+          if (written >= first.length) {
+            written -= first.length;
+            bufs = bufs.slice(1);
+          } else {
+            bufs = [first.subarray(written), ...bufs.slice(1)];
+            written = 0;
+          }
+        }
+      }
     } catch (err) {
       throw new LocalWriteError(errorMessage(err), { cause: err });
     }
-    this.state.hash.update(buf);
-    this.state.bytes += buf.length;
+    if (this.state.hash) for (const b of Array.isArray(input) ? input : [input]) this.state.hash.update(b);
+    this.state.bytes += length;
     this.onWritten();
   }
 }

@@ -103,7 +103,8 @@ export interface EpisodeDownloadResult {
   /** Relative to the library root, `/`-separated. */
   filePath: string;
   size: number;
-  sha256: string;
+  /** Null when the catalog gave no sha256 (the bytes are then not hashed). */
+  sha256: string | null;
 }
 
 export type SeriesAppEvents = {
