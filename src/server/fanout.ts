@@ -50,7 +50,6 @@ export interface FanoutTarget {
   groupKey: string;
 }
 
-const NEXT_SUFFIX = Buffer.from('}');
 
 /**
  * Progress subscriptions over WebSocket, executed and serialized once per event per group
@@ -172,7 +171,7 @@ class Group {
   ) {}
 
   /** The event as this group's document renders it: executed and serialized once. */
-  render(event: ProgressEvent): Buffer | null {
+  render(event: ProgressEvent): string | null {
     try {
       // As graphql-js does for each event of a subscription: the event is the root value.
       const result = execute({ ...this.args, rootValue: event }) as ExecutionResult;
@@ -180,7 +179,8 @@ class Group {
         throw new Error('progress resolvers must be synchronous on the fan-out path');
       }
       const payload = result.errors?.length ? { ...result, errors: result.errors.map((e) => this.fanout.formatError(e)) } : result;
-      return Buffer.from(JSON.stringify(payload));
+      // A string, not a Buffer: ws writes strings to the socket without a copy of its own.
+      return JSON.stringify(payload);
     } catch (err) {
       this.fanout.logger.error({ err, cursor: event.cursor }, 'could not render a progress event');
       return null;
@@ -192,7 +192,9 @@ class Group {
     if (this.members.size === 0) return;
     const payload = this.render(event);
     if (!payload) return;
-    for (const member of this.members) member.deliver(event.progress.id, payload);
+    // Everything of the message after the member's id, built once for all members.
+    const tail = payload + '}';
+    for (const member of this.members) member.deliver(event.progress.id, tail);
   }
 
   leave(member: Member): void {
@@ -203,11 +205,11 @@ class Group {
 
 interface Frame {
   key: string;
-  frame: Buffer;
+  frame: string;
 }
 
 class Member {
-  private readonly head: Buffer;
+  private readonly head: string;
   private readonly queue: LiveQueue<Frame>;
   /** priming: sending its snapshot/replay; live: sending directly; stalled: socket full. */
   private state: 'priming' | 'live' | 'stalled' | 'closed';
@@ -221,7 +223,7 @@ class Member {
     private readonly target: FanoutTarget,
     private readonly prefix: (() => ProgressEvent[] | null) | null,
   ) {
-    this.head = Buffer.from(`{"id":${JSON.stringify(target.id)},"type":"next","payload":`);
+    this.head = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
     this.queue = new LiveQueue<Frame>({ keyOf: (f) => f.key });
     this.state = prefix ? 'priming' : 'live';
   }
@@ -238,7 +240,7 @@ class Member {
       if (page !== null) {
         for (const event of page) {
           const payload = this.group.render(event);
-          if (payload) this.send(this.frameOf(payload));
+          if (payload) this.send(this.head + payload + '}');
         }
         setImmediate(() => this.prime());
         return;
@@ -251,31 +253,28 @@ class Member {
     this.flush();
   }
 
-  private frameOf(payload: Buffer): Buffer {
-    return Buffer.concat([this.head, payload, NEXT_SUFFIX], this.head.length + payload.length + 1);
-  }
-
-  deliver(key: string, payload: Buffer): void {
-    if (this.state === 'closed') return;
-    const frame = this.frameOf(payload);
-    if (this.state !== 'live') {
-      this.queue.push({ key, frame });
+  /** `tail`: the message after this member's id (payload and closing brace). The hot path. */
+  deliver(key: string, tail: string): void {
+    const socket = this.target.socket;
+    const frame = this.head + tail;
+    if (this.state === 'live' && socket.bufferedAmount <= this.fanout.highWater) {
+      if (socket.readyState === socket.OPEN) socket.send(frame);
       return;
     }
-    if (this.target.socket.bufferedAmount > this.fanout.highWater) {
+    if (this.state === 'closed') return;
+    if (this.state === 'live') {
+      // The socket is full: from now on keep the latest frame per operation until it drains.
       this.state = 'stalled';
       this.stalledSince = Date.now();
-      this.queue.push({ key, frame });
       this.arm();
-      return;
     }
-    this.send(frame);
+    this.queue.push({ key, frame });
   }
 
-  private send(frame: Buffer): void {
+  private send(frame: string): void {
     const socket = this.target.socket;
     if (socket.readyState !== socket.OPEN) return;
-    socket.send(frame, { binary: false });
+    socket.send(frame);
   }
 
   /** Sends what waits (conflated to the latest per operation) while the socket has room. */
