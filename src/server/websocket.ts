@@ -22,6 +22,22 @@ export interface WebSocketOptions {
   metrics: AppMetrics;
 }
 
+/**
+ * The credential in graphql-ws connection params: `authorization` as the contract says, also
+ * accepted capitalised or inside a `headers` object, where some clients (GraphiQL's among
+ * them, from its Headers tab) put it.
+ */
+function authorizationOf(params: Record<string, unknown> | undefined): unknown {
+  if (!params) return undefined;
+  const headers = (typeof params.headers === 'object' && params.headers) || {};
+  return (
+    params.authorization ??
+    params.Authorization ??
+    (headers as Record<string, unknown>).authorization ??
+    (headers as Record<string, unknown>).Authorization
+  );
+}
+
 type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
 /**
@@ -52,7 +68,7 @@ export function attachWebSocket({ server, fanout, yoga, checkToken, metrics }: W
         return (fanout.trySubscribe(args, root.fanout) ?? root.subscribe(args)) as never;
       },
       // false closes the socket with 4403 Forbidden, as the contract says.
-      onConnect: (ctx) => checkToken(ctx.connectionParams?.authorization),
+      onConnect: (ctx) => checkToken(authorizationOf(ctx.connectionParams)),
       onSubscribe: async (ctx, id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -92,7 +108,7 @@ export function attachWebSocket({ server, fanout, yoga, checkToken, metrics }: W
                 payload.query,
                 payload.operationName ?? null,
                 payload.variables ?? null,
-                ctx.connectionParams?.authorization ?? null,
+                authorizationOf(ctx.connectionParams) ?? null,
               ]),
             } satisfies FanoutTarget,
           },

@@ -70,6 +70,7 @@ describe('API token (apiToken: "secret")', () => {
   it.each([
     ['no connection params', undefined],
     ['a wrong token', { authorization: 'Bearer wrong' }],
+    ['a wrong token in headers', { headers: { Authorization: 'Bearer wrong' } }],
   ])('WebSocket with %s is closed with 4403', async (_name, params) => {
     app = await startTestApp({ apiToken: 'secret' });
     const ws = await rawWs(app.url);
@@ -87,6 +88,16 @@ describe('API token (apiToken: "secret")', () => {
     app.app.progress.startProgress('library_scan', 'SCAN', 'Scan');
     const next = await ws.waitFor((m) => m.type === 'next' && m.id === '1', 'an event');
     expect(dataOf(next)).toEqual({ progressEvents: { progress: { id: 'library_scan', status: 'IN_PROGRESS' } } });
+  });
+
+  it.each([
+    ['Authorization', { Authorization: 'Bearer secret' }],
+    ['headers.Authorization', { headers: { Authorization: 'Bearer secret' } }],
+  ])('WebSocket with the token as %s is acknowledged too', async (_name, params) => {
+    app = await startTestApp({ apiToken: 'secret' });
+    const ws = await rawWs(app.url);
+    await ws.init(params);
+    expect(ws.messages.map((m) => m.type)).toContain('connection_ack');
   });
 
   it("the typed client with a wrong token gets the socket's 4403, with the right one events", async () => {
