@@ -13,6 +13,8 @@ export const QUEUE_PROGRESS_ID = 'download_queue';
 /** Most episodes one enqueue call may add. */
 export const MAX_ENQUEUE = 1_000;
 const RUNNING_FLAG = 'queue_running';
+/** Longest a cancel waits for the aborted download to remove its part file. */
+export const CANCEL_SETTLE_MS = 5_000;
 
 export interface DownloadServiceOptions {
   anime: AnimeService;
@@ -62,7 +64,8 @@ export class DownloadService {
   private items: QueueItemRecord[];
   private running: boolean;
   private nextPosition: number;
-  private readonly controllers = new Map<string, AbortController>();
+  /** Running downloads: how to stop each, and when it has let go of its files. */
+  private readonly downloading = new Map<string, { controller: AbortController; settled: Promise<void> }>();
   private stopped = false;
 
   constructor(options: DownloadServiceOptions) {
@@ -243,35 +246,45 @@ export class DownloadService {
     return episodes.length ? this.enqueue(episodes) : [];
   }
 
-  /** Cancels one item: an active download is aborted (its part file removed). */
-  cancel(id: string): QueueItemRecord | null {
+  /**
+   * Cancels one item: an active download is aborted. Resolves with the item, CANCELLED, once
+   * its part file is gone (or after CANCEL_SETTLE_MS at most), so a caller never sees one.
+   */
+  async cancel(id: string): Promise<QueueItemRecord | null> {
     const item = this.get(id);
     if (!item) return null;
     if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') return item;
-    const wasActive = item.status === 'DOWNLOADING';
     item.status = 'CANCELLED';
     item.completedAt = Date.now();
     this.store.save([item]);
-    if (wasActive) this.controllers.get(id)?.abort();
-    else this.discardPartial(item);
+    const settled = this.stopOrDiscard(item);
     this.announce('cancelled', { itemId: id });
     this.pump();
+    await settled;
     return { ...item };
   }
 
-  /** Removes items (an active one is cancelled first); returns how many went. */
-  remove(ids: readonly string[]): number {
+  /** Aborts a running download, or removes what an interrupted one left; bounded wait. */
+  private stopOrDiscard(item: QueueItemRecord): Promise<void> {
+    const run = this.downloading.get(item.id);
+    run?.controller.abort();
+    const done = run ? run.settled : this.discardPartial(item);
+    return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
+  }
+
+  /** Removes items (an active one is cancelled first); resolves with how many went. */
+  async remove(ids: readonly string[]): Promise<number> {
     const wanted = new Set(ids);
     const gone = this.items.filter((i) => wanted.has(i.id));
-    for (const item of gone) {
-      if (item.status === 'DOWNLOADING') this.controllers.get(item.id)?.abort();
-      else if (item.status === 'PENDING') this.discardPartial(item);
-    }
     if (!gone.length) return 0;
+    const open = gone.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
+    for (const item of open) item.status = 'CANCELLED';
     this.store.remove(gone.map((i) => i.id));
     this.items = this.items.filter((i) => !wanted.has(i.id));
+    const settled = Promise.all(open.map((i) => this.stopOrDiscard(i)));
     this.announce('removed', { removed: gone.length });
     this.pump();
+    await settled;
     return gone.length;
   }
 
@@ -341,13 +354,12 @@ export class DownloadService {
 
   private run(item: QueueItemRecord): void {
     const controller = new AbortController();
-    this.controllers.set(item.id, controller);
     item.status = 'DOWNLOADING';
     item.startedAt = Date.now();
     item.error = null;
     this.store.save([item]);
     this.announce('started', { itemId: item.id });
-    this.anime
+    const settled = this.anime
       .download(item, controller.signal)
       .then(
         (result) => {
@@ -371,15 +383,16 @@ export class DownloadService {
       )
       .catch((err: unknown) => this.logger.error({ err }, 'queue bookkeeping failed'))
       .finally(() => {
-        this.controllers.delete(item.id);
+        this.downloading.delete(item.id);
         this.pump();
       });
+    this.downloading.set(item.id, { controller, settled });
   }
 
   /** A pending item that ran before (then the service stopped) may have left a part file. */
-  private discardPartial(item: QueueItemRecord): void {
+  private async discardPartial(item: QueueItemRecord): Promise<void> {
     if (item.startedAt === null) return;
-    this.anime
+    await this.anime
       .discardPartial(item)
       .catch((err: unknown) => this.logger.warn({ err, itemId: item.id }, 'could not remove a part file'));
   }
@@ -416,6 +429,11 @@ export class DownloadService {
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */
   async close(): Promise<void> {
     this.stopped = true;
-    for (const c of this.controllers.values()) c.abort(new DownloadInterruptedError());
+    for (const run of this.downloading.values()) run.controller.abort(new DownloadInterruptedError());
+    // Let them close their files before the database and the process go.
+    await Promise.race([
+      Promise.all([...this.downloading.values()].map((r) => r.settled)),
+      new Promise((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref()),
+    ]);
   }
 }
