@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type CatalogClient, type CatalogSearchHit, type CatalogSeries, findCatalogEpisode } from './catalog-client.js';
 import { type DownloaderOptions, downloadFile } from './downloader.js';
 import {
+  CatalogUnavailableError,
   CoreError,
   DownloadCancelledError,
   DownloadInterruptedError,
@@ -199,6 +200,11 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.scanConcurrency, total) }, worker));
+      // One series the catalog cannot answer for is that series' problem; all of them is the
+      // catalog's, and calling that scan a success would hide it.
+      if (total > 0 && results.every((r) => r.error)) {
+        throw new CatalogUnavailableError(`the catalog answered for none of the ${total} series: ${results[0]!.error}`);
+      }
       const result: ScanResult = { series: results };
       this.emit('scan_status', { status: 'completed', current: total, total, result });
       return result;

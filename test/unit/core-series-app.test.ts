@@ -136,6 +136,14 @@ describe('SeriesApp.rescan', () => {
     expect(events).toHaveLength(5);
   });
 
+  it('fails when the catalog answers for no series at all', async () => {
+    await writeSeries('Gone', 'gone', 'Gone');
+    await writeSeries('Lost', 'lost', 'Lost');
+    const events = record('scan_status');
+    await expect(app.rescan()).rejects.toMatchObject({ code: 'CATALOG_UNAVAILABLE' });
+    expect(events.at(-1)).toMatchObject({ status: 'failed', error: expect.stringContaining('none of the 2 series') });
+  });
+
   it('scans an empty or missing library', async () => {
     await rm(library, { recursive: true });
     const events = record('scan_status');
