@@ -94,7 +94,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const yoga = createYogaServer({ context: { progress, anime, downloads }, logger, checkToken, production: config.production });
+  const appContext = { progress, anime, downloads };
+  const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -120,7 +121,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     formatError: (error) => maskError(error, 'Unexpected error.', !config.production) as GraphQLError,
     ...options.fanout,
   });
-  const ws = attachWebSocket({ server, fanout, yoga, checkToken, metrics });
+  const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, metrics });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -4,6 +4,7 @@ import {
   getArgumentValues,
   getVariableValues,
   GraphQLError,
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type FieldNode,
@@ -60,6 +61,33 @@ export interface FanoutTarget {
  * and this class writes the `next` messages itself. When graphql-ws ends the operation
  * (complete from the client, socket closed), it calls return() and the member leaves.
  */
+/**
+ * The operation's single root field when this path serves it (a subscription selecting only
+ * progressEvents or progressUpdated, without directives), else null.
+ */
+export function fanoutField(
+  document: DocumentNode,
+  operationName?: string | null,
+): { operation: OperationDefinitionNode; field: FieldNode } | null {
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode =>
+      d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
+  const selections = operation?.selectionSet.selections ?? [];
+  const field = selections[0];
+  if (
+    !operation ||
+    operation.operation !== 'subscription' ||
+    selections.length !== 1 ||
+    field?.kind !== Kind.FIELD ||
+    field.directives?.length ||
+    !FAST_FIELDS.has(field.name.value)
+  ) {
+    return null;
+  }
+  return { operation, field };
+}
+
 export class ProgressFanout {
   private readonly groups = new Map<string, Group>();
   private readonly progress: ProgressService;
@@ -90,21 +118,9 @@ export class ProgressFanout {
    * progressUpdated root field); returns null otherwise, and the caller runs it as usual.
    */
   trySubscribe(args: ExecutionArgs, target: FanoutTarget): AsyncIterableIterator<never> | ExecutionResult | null {
-    const operation = args.document.definitions.find(
-      (d): d is OperationDefinitionNode =>
-        d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
-    );
-    const selections = operation?.selectionSet.selections ?? [];
-    const field = selections[0];
-    if (
-      operation?.operation !== 'subscription' ||
-      selections.length !== 1 ||
-      field?.kind !== Kind.FIELD ||
-      field.directives?.length ||
-      !FAST_FIELDS.has(field.name.value)
-    ) {
-      return null;
-    }
+    const fast = fanoutField(args.document, args.operationName);
+    if (!fast) return null;
+    const { operation, field } = fast;
     try {
       const options = this.streamOptions(args, operation, field);
       return this.join(args, field, options, target);
@@ -147,6 +163,8 @@ export class ProgressFanout {
       created.stopListening = listening.close;
       this.groups.set(target.groupKey, created);
     }
+    // The member's copy of the key (a long string) can go; the group's serves.
+    target.groupKey = group.key;
     const member = new Member(this, group, target, own?.prefix ?? null);
     group.members.add(member);
     member.start();

@@ -3,7 +3,8 @@ import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { FanoutTarget, ProgressFanout } from './fanout.js';
+import { fanoutField, type FanoutTarget, type ProgressFanout } from './fanout.js';
+import type { AppContext } from '../schema/builder.js';
 import type { AppMetrics } from './metrics.js';
 import type { Yoga } from './yoga.js';
 
@@ -16,6 +17,8 @@ export const WS_CONNECTION_INIT_TIMEOUT_MS = 5_000;
 
 export interface WebSocketOptions {
   server: Server;
+  /** The services, as progress subscriptions on the fan-out path see them. */
+  appContext: AppContext;
   fanout: ProgressFanout;
   yoga: Yoga;
   checkToken: (authorization: unknown) => boolean;
@@ -45,7 +48,7 @@ type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: 
  * graphql-armor's limits, error masking and the schema are the same as over HTTP.
  * Auth: the token travels in connection params; without it the socket closes with 4403.
  */
-export function attachWebSocket({ server, fanout, yoga, checkToken, metrics }: WebSocketOptions) {
+export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, metrics }: WebSocketOptions) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: WS_MAX_PAYLOAD });
   wss.on('connection', (socket) => {
     metrics.wsConnections.inc();
@@ -64,8 +67,11 @@ export function attachWebSocket({ server, fanout, yoga, checkToken, metrics }: W
       execute: (args) => (args.rootValue as EnvelopedExecute).execute(args) as never,
       // Progress subscriptions take the fan-out path; anything else runs through envelop.
       subscribe: (args) => {
-        const root = args.rootValue as EnvelopedExecute & { fanout: FanoutTarget };
-        return (fanout.trySubscribe(args, root.fanout) ?? root.subscribe(args)) as never;
+        const root = args.rootValue as Partial<EnvelopedExecute> & { fanout: FanoutTarget };
+        if (root.subscribe) return root.subscribe(args) as never;
+        return (fanout.trySubscribe(args, root.fanout) ?? {
+          errors: [new GraphQLError('this operation cannot run on the fan-out path')],
+        }) as never;
       },
       // false closes the socket with 4403 Forbidden, as the contract says.
       onConnect: (ctx) => checkToken(authorizationOf(ctx.connectionParams)),
@@ -91,28 +97,23 @@ export function attachWebSocket({ server, fanout, yoga, checkToken, metrics }: W
           return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
         }
         if (errors.length > 0) return [...errors];
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: {
-            execute,
-            subscribe,
-            fanout: {
-              socket: ctx.extra.socket,
-              id,
-              // Identical operations with the same credentials share one execution per event.
-              groupKey: JSON.stringify([
-                payload.query,
-                payload.operationName ?? null,
-                payload.variables ?? null,
-                authorizationOf(ctx.connectionParams) ?? null,
-              ]),
-            } satisfies FanoutTarget,
-          },
+        const target: FanoutTarget = {
+          socket: ctx.extra.socket,
+          id,
+          // Identical operations with the same credentials share one execution per event.
+          groupKey: JSON.stringify([
+            payload.query,
+            payload.operationName ?? null,
+            payload.variables ?? null,
+            authorizationOf(ctx.connectionParams) ?? null,
+          ]),
         };
+        const base = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        // The fan-out needs no per-operation context or envelop: keep nothing more per subscriber.
+        if (fanoutField(document, payload.operationName)) {
+          return { ...base, contextValue: appContext, rootValue: { fanout: target } };
+        }
+        return { ...base, contextValue: await contextFactory(), rootValue: { execute, subscribe, fanout: target } };
       },
       onOperation: (ctx, id) => {
         running(ctx).add(id);
