@@ -13,6 +13,9 @@ import { expect } from 'vitest';
 import { GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
 import type { ProgressEventsSubscriptionVariables, QueueUpdatedSubscription } from '../../src/client/generated/graphql.js';
 import { ProgressEventsDocument, QueueUpdatedDocument } from '../../src/client/operations.js';
+import type { AppConfig } from '../../src/config.js';
+import { startTestApp, type TestApp } from './app.js';
+import { startCatalogServer, type CatalogServer } from './catalog-server.js';
 import { recordStream, type Recorder } from './stream-recorder.js';
 import { sleep } from './wait.js';
 
@@ -183,6 +186,18 @@ export async function waitHealthy(service: ServiceProcess, timeout = 20_000): Pr
 }
 
 /** Cleanups run after each test, last registered first. */
+/** A catalog server and an app that uses it, both disposed by `cleanups`. */
+export async function startAppWithCatalog(
+  cleanups: ReturnType<typeof cleanupList>,
+  config: Partial<AppConfig> = {},
+): Promise<{ app: TestApp; catalog: CatalogServer }> {
+  const catalog = await startCatalogServer();
+  cleanups.add(() => catalog.close());
+  const app = await startTestApp({ catalogUrl: catalog.url, ...config });
+  cleanups.add(() => app.stop());
+  return { app, catalog };
+}
+
 export function cleanupList(): { add(fn: () => Promise<void> | void): void; run(): Promise<void> } {
   const fns: Array<() => Promise<void> | void> = [];
   return {

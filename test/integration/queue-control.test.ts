@@ -16,9 +16,9 @@ import {
   StopQueueDocument,
 } from '../../src/client/operations.js';
 import type { AppConfig } from '../../src/config.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { startCatalogServer, type CatalogServer } from '../helpers/catalog-server.js';
-import { cleanupList, downloadId, reached, recordEvents, recordQueue, type QueueView } from '../helpers/library-flow.js';
+import type { TestApp } from '../helpers/app.js';
+import type { CatalogServer } from '../helpers/catalog-server.js';
+import { cleanupList, startAppWithCatalog, downloadId, reached, recordEvents, recordQueue, type QueueView } from '../helpers/library-flow.js';
 import { sleep, withTimeout } from '../helpers/wait.js';
 
 const cleanups = cleanupList();
@@ -28,10 +28,7 @@ async function setup(
   episodes: number,
   opts: { size?: number; bytesPerSecond?: number; config?: Partial<AppConfig> } = {},
 ): Promise<{ app: TestApp; catalog: CatalogServer }> {
-  const catalog = await startCatalogServer();
-  cleanups.add(() => catalog.close());
-  const app = await startTestApp({ catalogUrl: catalog.url, ...opts.config });
-  cleanups.add(() => app.stop());
+  const { app, catalog } = await startAppWithCatalog(cleanups, opts.config);
   for (let e = 1; e <= episodes; e++) {
     catalog.addEpisode('naruto', 'Naruto', 1, e, opts.size ?? 20_000, opts.bytesPerSecond ? { behaviour: { bytesPerSecond: opts.bytesPerSecond } } : {});
   }

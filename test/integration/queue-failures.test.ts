@@ -13,8 +13,6 @@ import {
   QueueDocument,
   RetryFailedDocument,
 } from '../../src/client/operations.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { startCatalogServer, type CatalogServer } from '../helpers/catalog-server.js';
 import {
   cleanupList,
   downloadId,
@@ -26,19 +24,14 @@ import {
   reached,
   recordEvents,
   sha256OfFile,
+  startAppWithCatalog,
 } from '../helpers/library-flow.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
-async function setup(): Promise<{ app: TestApp; catalog: CatalogServer }> {
-  const catalog = await startCatalogServer();
-  cleanups.add(() => catalog.close());
-  const app = await startTestApp({ catalogUrl: catalog.url });
-  cleanups.add(() => app.stop());
-  return { app, catalog };
-}
+const setup = () => startAppWithCatalog(cleanups);
 
 const ep = (episode: number): EpisodeInput => ({ serieFolder: 'Naruto', season: 1, episode });
 const ids = (items: ReadonlyArray<{ id: string }>) => items.map((i) => i.id);

@@ -14,18 +14,15 @@ import {
   StartQueueDocument,
   StopQueueDocument,
 } from '../../src/client/operations.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { startCatalogServer, type CatalogServer } from '../helpers/catalog-server.js';
-import { cleanupList, downloadId, expectGraphQLError, reached, recordEvents } from '../helpers/library-flow.js';
+import type { TestApp } from '../helpers/app.js';
+import type { CatalogServer } from '../helpers/catalog-server.js';
+import { cleanupList, startAppWithCatalog, downloadId, expectGraphQLError, reached, recordEvents } from '../helpers/library-flow.js';
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 async function setup(): Promise<{ app: TestApp; catalog: CatalogServer }> {
-  const catalog = await startCatalogServer();
-  cleanups.add(() => catalog.close());
-  const app = await startTestApp({ catalogUrl: catalog.url });
-  cleanups.add(() => app.stop());
+  const { app, catalog } = await startAppWithCatalog(cleanups);
   catalog.addEpisode('naruto', 'Naruto', 1, 1, 20_000);
   catalog.addEpisode('naruto', 'Naruto', 1, 2, 20_000);
   catalog.addEpisode('naruto', 'Naruto', 1, 3, 20_000);
