@@ -126,7 +126,7 @@ export class AnimeService {
     if (e.status === 'started' && this.isActive(id)) {
       // A download the last process left running, claimed by the queue: it resumes from the
       // bytes on disk, so its record goes on rather than starting over at 0.
-      this.progress.updateProgress(id, { message: 'Resuming', forceBroadcast: true });
+      this.progress.updateProgress(id, { status: 'IN_PROGRESS', message: 'Resuming', forceBroadcast: true });
       return;
     }
     if (e.status === 'started' || !this.isActive(id)) {

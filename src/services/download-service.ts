@@ -87,7 +87,15 @@ export class DownloadService {
     const interrupted = this.items.filter((i) => i.status === 'DOWNLOADING');
     for (const item of interrupted) {
       item.status = 'PENDING';
-      this.progress.claimInterrupted(downloadProgressId(item));
+      const id = downloadProgressId(item);
+      // Nothing runs it until the queue does: say so rather than show it IN_PROGRESS.
+      if (this.progress.claimInterrupted(id) && !this.running) {
+        this.progress.updateProgress(id, {
+          status: 'PENDING',
+          message: 'Interrupted; resumes when the queue is started',
+          forceBroadcast: true,
+        });
+      }
     }
     if (interrupted.length) this.store.save(interrupted);
     if (this.unfinished().length > 0) {
@@ -268,6 +276,14 @@ export class DownloadService {
   private stopOrDiscard(item: QueueItemRecord): Promise<void> {
     const run = this.downloading.get(item.id);
     run?.controller.abort();
+    if (!run) {
+      // Interrupted by a restart and not running since: its progress record ends here.
+      const id = downloadProgressId(item);
+      const record = this.progress.getProgress(id);
+      if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
+        this.progress.cancelProgress(id, { message: 'Download cancelled' });
+      }
+    }
     const done = run ? run.settled : this.discardPartial(item);
     return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
   }

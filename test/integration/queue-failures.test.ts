@@ -11,7 +11,9 @@ import {
   CancelDownloadDocument,
   EnqueueDownloadsDocument,
   QueueDocument,
+  ProgressDocument,
   RetryFailedDocument,
+  StopQueueDocument,
 } from '../../src/client/operations.js';
 import {
   cleanupList,
@@ -149,5 +151,29 @@ describe('corrupt downloads', () => {
     expect(ids(q.failed)).toEqual([item!.id]);
     expect(q.failed[0]!.error).toMatch(/size/i);
     expect(listTree(join(app.libraryDir, 'Naruto'))).toEqual(['Season 01', 'series.json']);
+  });
+
+  it('a download interrupted by a stop waits PENDING while the queue is stopped; cancelling it ends its record and part file', async () => {
+    const { app, catalog } = await setup();
+    catalog.addEpisode('naruto', 'Naruto', 1, 1, 1_000_000, { behaviour: { bytesPerSecond: 100_000 } }); // ~10 s
+    await app.client.request(AddSeriesDocument, { key: 'naruto' });
+    const events = recordEvents(app.client, { types: ['DOWNLOAD'], after: app.app.progress.lastCursor });
+    const [item] = (await app.client.request(EnqueueDownloadsDocument, { episodes: [ep(1)] })).enqueueDownloads;
+    const id = downloadId('Naruto', 1, 1);
+    await events.until((all) => all.some((e) => e.progress.id === id && e.progress.current > 0), 'E01 mid-download', 5_000);
+    events.stop();
+    await app.client.request(StopQueueDocument);
+    const part = partPathOf(app.libraryDir, 'Naruto', 'Naruto', 1, 1);
+
+    const again = await app.restart();
+    cleanups.add(() => again.stop());
+    expect(fileSizeOr0(part)).toBeGreaterThan(0); // kept for the resume
+    const waiting = (await again.client.request(ProgressDocument, { id })).progress;
+    expect(waiting).toMatchObject({ status: 'PENDING', message: expect.stringContaining('queue is started') });
+
+    const cancelled = (await again.client.request(CancelDownloadDocument, { id: item!.id })).cancelDownload;
+    expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+    expect(existsSync(part)).toBe(false);
+    expect((await again.client.request(ProgressDocument, { id })).progress).toMatchObject({ status: 'CANCELLED' });
   });
 });
