@@ -154,6 +154,7 @@ export class AnimeService {
         this.progress.cancelProgress(id, { message: 'Download cancelled' });
         break;
     }
+    if (e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled') this.titles.delete(id);
   }
 
   private saveScan(result: ScanResult): void {
@@ -228,6 +229,14 @@ export class AnimeService {
     return this.library.load().find((s) => s.folder === folder) ?? null;
   }
 
+  /** The series in `folder`: one path segment below the library holding a series.json. */
+  async checkSeriesFolder(folder: string): Promise<{ key: string; name: string }> {
+    validateFolderName(folder);
+    const info = await readSeriesInfo(resolveInside(this.app.libraryDir, folder));
+    if (!info) throw new NotASeriesError(folder);
+    return info;
+  }
+
   /**
    * Checks that an episode can be queued: the folder is one series folder of the library
    * and the catalog has the episode. Throws a typed error saying what is wrong.
@@ -239,8 +248,7 @@ export class AnimeService {
     if (!Number.isInteger(episode) || episode < 1) {
       throw new BadInputError(`episode: must be a positive number, got ${episode}`);
     }
-    const info = await readSeriesInfo(resolveInside(this.app.libraryDir, serieFolder));
-    if (!info) throw new NotASeriesError(serieFolder);
+    const info = await this.checkSeriesFolder(serieFolder);
     const catalog = await this.catalog.getSeries(info.key);
     const entry = findCatalogEpisode(catalog, season, episode);
     if (!entry) {

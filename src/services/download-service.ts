@@ -243,9 +243,7 @@ export class DownloadService {
     const library = this.anime.listLibrary();
     const series = serieFolder == null ? library : library.filter((s) => s.folder === serieFolder);
     if (serieFolder != null && series.length === 0) {
-      await this.anime.checkEpisode({ serieFolder, season: 1, episode: 1 }).catch((err: unknown) => {
-        if (!(err instanceof ServiceError && err.code === 'EPISODE_NOT_IN_CATALOG')) throw err;
-      });
+      await this.anime.checkSeriesFolder(serieFolder); // says what is wrong with the folder, if anything
       throw new ServiceError('NOT_IN_LIBRARY', `"${serieFolder}" has not been scanned yet: run startScan first`);
     }
     const episodes = series.flatMap((s) =>
