@@ -35,6 +35,12 @@ export interface AnimeServiceOptions {
   logger: Logger;
 }
 
+/** A series folder's series.json and catalog entry, looked up once per request. */
+export interface SeriesLookup {
+  info: { key: string; name: string };
+  catalog: CatalogSeries;
+}
+
 /** What enqueueing needs to know of an episode once it is known to exist. */
 export interface CheckedEpisode extends EpisodeRef {
   serieName: string;
@@ -241,15 +247,20 @@ export class AnimeService {
    * Checks that an episode can be queued: the folder is one series folder of the library
    * and the catalog has the episode. Throws a typed error saying what is wrong.
    */
-  async checkEpisode(ref: EpisodeRef): Promise<CheckedEpisode> {
+  async checkEpisode(ref: EpisodeRef, lookups = new Map<string, Promise<SeriesLookup>>()): Promise<CheckedEpisode> {
     const { serieFolder, season, episode } = ref;
     validateFolderName(serieFolder);
     if (!Number.isInteger(season) || season < 1) throw new BadInputError(`season: must be a positive number, got ${season}`);
     if (!Number.isInteger(episode) || episode < 1) {
       throw new BadInputError(`episode: must be a positive number, got ${episode}`);
     }
-    const info = await this.checkSeriesFolder(serieFolder);
-    const catalog = await this.catalog.getSeries(info.key);
+    // Many episodes of one series in a request: read its folder and catalog entry once.
+    let lookup = lookups.get(serieFolder);
+    if (!lookup) {
+      lookup = this.checkSeriesFolder(serieFolder).then(async (info) => ({ info, catalog: await this.catalog.getSeries(info.key) }));
+      lookups.set(serieFolder, lookup);
+    }
+    const { info, catalog } = await lookup;
     const entry = findCatalogEpisode(catalog, season, episode);
     if (!entry) {
       throw new ServiceError(

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DownloadInterruptedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
 import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
-import { downloadProgressId, type AnimeService } from './anime-service.js';
+import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
 import { BadInputError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import type { ProgressRecord } from './progress-types.js';
@@ -191,9 +191,10 @@ export class DownloadService {
   async enqueue(episodes: readonly EpisodeRef[]): Promise<QueueItemRecord[]> {
     if (episodes.length > MAX_ENQUEUE) throw new BadInputError(`episodes: at most ${MAX_ENQUEUE} per request`);
     const checked = [];
+    const lookups = new Map<string, Promise<SeriesLookup>>();
     for (const [index, ep] of episodes.entries()) {
       try {
-        checked.push(await this.anime.checkEpisode(ep));
+        checked.push(await this.anime.checkEpisode(ep, lookups));
       } catch (err) {
         if (err instanceof Error && 'code' in err) {
           (err as Error).message = `episodes[${index}] (${ep.serieFolder} S${ep.season}E${ep.episode}): ${err.message}`;

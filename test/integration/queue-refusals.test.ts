@@ -91,8 +91,11 @@ describe('enqueue is idempotent for unfinished episodes', () => {
 
     const a = (await client.request(EnqueueDownloadsDocument, { episodes: [ep('Naruto', 1, 1)] })).enqueueDownloads;
     // Again, and twice in one request together with a new one.
+    const lookupsBefore = catalog.requests.filter((r) => r.path === '/series/naruto').length;
     const b = (await client.request(EnqueueDownloadsDocument, { episodes: [ep('Naruto', 1, 1), ep('Naruto', 1, 2), ep('Naruto', 1, 2)] }))
       .enqueueDownloads;
+    // Three episodes of one series: its catalog entry is asked for once.
+    expect(catalog.requests.filter((r) => r.path === '/series/naruto').length - lookupsBefore).toBe(1);
     expect(b).toHaveLength(2);
     expect(b[0]!.id).toBe(a[0]!.id);
     expect(b[0]!.status).toBe('PENDING');
