@@ -277,4 +277,15 @@ describe('library, queue and history commands', () => {
     expect(page.totalCount).toBeGreaterThan(2);
     expect(page.items.every((i) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(i.status))).toBe(true);
   });
+
+  it('history --limit above one page of the service follows the cursor', async () => {
+    for (let i = 0; i < 130; i++) {
+      app.app.progress.startProgress(`system_${i}`, 'SYSTEM', `System ${i}`);
+      app.app.progress.completeProgress(`system_${i}`);
+    }
+    const json = expectExit(await runCli(['history', '--type', 'SYSTEM', '--limit', '120', '--json', '--url', app.url]), 0);
+    const page = JSON.parse(json.stdout) as { totalCount: number; items: Array<{ id: string }> };
+    expect(page.totalCount).toBe(130);
+    expect(page.items.map((i) => i.id)).toEqual(Array.from({ length: 120 }, (_, k) => `system_${129 - k}`));
+  });
 });
