@@ -38,7 +38,7 @@ export interface RedisJournalOptions {
   logger: Logger;
   /** Events kept, at least REDIS_MIN_RETENTION. @default REDIS_MIN_RETENTION */
   retention?: number;
-  /** @default 'xread' */
+  /** @default 'pubsub' (see bench/RESULTS-journal.md) */
   live?: RedisLiveMode;
 }
 
@@ -172,7 +172,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     this.keys = options.keys;
     this.logger = options.logger;
     this.retention = Math.max(REDIS_MIN_RETENTION, options.retention ?? 0);
-    this.live = options.live ?? 'xread';
+    this.live = options.live ?? 'pubsub';
     if (!this.redis.journalAppend) {
       this.redis.defineCommand('journalAppend', { numberOfKeys: 9, lua: APPEND });
       this.redis.defineCommand('journalCheck', { numberOfKeys: 3, lua: CHECK });
