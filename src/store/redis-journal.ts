@@ -122,14 +122,14 @@ function parseIdentity(raw: string): Identity {
 }
 
 const freshId = () => randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').toLowerCase();
-const CURSOR_PATTERN = /^([a-z0-9]{1,16})-(\d{1,15})$/;
+const CURSOR_PATTERN = /^([A-Za-z0-9_-]{1,64}):(\d{1,15})$/;
 
 /** A Stream entry (fields e: the event, i: the identity of the log it was written to). */
 function entryToEvent(id: string, fields: string[]): ProgressEvent & { identity: string } {
   const seq = Number(id.slice(0, id.indexOf('-')));
   const e = JSON.parse(fields[1]!) as JournalEntry;
   const identity = parseIdentity(fields[3] ?? '/0').id;
-  return { seq, cursor: `${identity}-${seq}`, type: e.type, room: e.room, progress: e.progress, identity };
+  return { seq, cursor: `${identity}:${seq}`, type: e.type, room: e.room, progress: e.progress, identity };
 }
 
 /** The event without the entry's bookkeeping. */
@@ -223,7 +223,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
   }
 
   cursorOf(seq: number): string {
-    return `${this.ident.id}-${seq}`;
+    return `${this.ident.id}:${seq}`;
   }
 
   async checkCursor(cursor: string): Promise<CursorCheck> {
@@ -274,7 +274,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     const [raw, firstRaw] = await this.redis.journalAppend(...args);
     const identity = parseIdentity(raw);
     const first = Number(firstRaw);
-    return batch.events.map((e, i) => ({ ...e, seq: first + i, cursor: `${identity.id}-${first + i}` }));
+    return batch.events.map((e, i) => ({ ...e, seq: first + i, cursor: `${identity.id}:${first + i}` }));
   }
 
   async readAfter(after: number, limit: number): Promise<ProgressEvent[]> {
@@ -389,7 +389,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
         lines.map((line, i) => {
           const e = JSON.parse(line) as JournalEntry;
           const seq = first + i;
-          return { seq, cursor: `${identity.id}-${seq}`, type: e.type, room: e.room, progress: e.progress };
+          return { seq, cursor: `${identity.id}:${seq}`, type: e.type, room: e.room, progress: e.progress };
         }),
       );
     }).catch((err: unknown) => {

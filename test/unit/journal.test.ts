@@ -199,7 +199,7 @@ describe.each(REDIS_MODES)('RedisJournal shared by several instances (%s)', (mod
         }
       }
       expect(after[0]!.seq).toBe(2);
-      expect(after[0]!.cursor.split('-')[0]).toBe(before[0]!.cursor.split('-')[0]);
+      expect(after[0]!.cursor.split(':')[0]).toBe(before[0]!.cursor.split(':')[0]);
       await waitFor(() => seenB.length === 2, { timeout: 10_000, message: 'event after the restart on b' });
       expect(seenB.map((e) => e.cursor)).toEqual([before[0]!.cursor, after[0]!.cursor]);
       expect(await b.checkCursor(before[0]!.cursor)).toEqual({ ok: true, seq: 1 });
