@@ -21,6 +21,8 @@ import { SqliteQueueStore } from './store/queue-store.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
 import { ProgressService } from './services/progress-service.js';
 import { openDatabase } from './store/database.js';
+import { LocalInstanceRegistry } from './store/instance-registry.js';
+import { ServiceInfoService } from './services/service-info.js';
 import { createSqlitePersistence } from './store/sqlite-progress-store.js';
 
 export interface AppOptions {
@@ -94,7 +96,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const appContext = { progress, anime, downloads };
+  const serviceInfo = new ServiceInfoService(new LocalInstanceRegistry(config.instanceId), config.instanceId);
+  const appContext = { progress, anime, downloads, serviceInfo };
   const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
 
   const server: Server = createServer((req, res) => {

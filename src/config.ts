@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -29,6 +31,18 @@ export interface AppConfig {
   historyLimit: number;
   /** Events kept in the log for `after` cursors (at least 10,000). @default 10000 */
   eventLogRetention: number;
+  /**
+   * Shared state for several instances (journal, queue, history, library, the runner's lease);
+   * null keeps everything in SQLite under dataDir, one instance. @default null
+   */
+  redisUrl: string | null;
+  /** This instance's name among several. @default `<hostname>-<pid>-<random>` (unique per process) */
+  instanceId: string;
+}
+
+/** A name unique to this process: INSTANCE_ID's default. */
+export function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +96,31 @@ const env = z.object({
   NODE_ENV: z.string().optional(),
   PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
   HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      try {
+        const url = new URL(v.trim());
+        if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('protocol');
+        return url.href;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `REDIS_URL must be a redis:// or rediss:// URL, got "${v}"` });
+        return z.NEVER;
+      }
+    }),
+  INSTANCE_ID: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return defaultInstanceId();
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(v.trim())) {
+        ctx.addIssue({ code: 'custom', message: `INSTANCE_ID must be 1 to 64 letters, digits, ".", "_" or "-", got "${v}"` });
+        return z.NEVER;
+      }
+      return v.trim();
+    }),
   EVENT_LOG_RETENTION: int('EVENT_LOG_RETENTION', MIN_EVENT_LOG_RETENTION, 100_000_000, MIN_EVENT_LOG_RETENTION),
 });
 
@@ -118,5 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     throttleMs: e.PROGRESS_THROTTLE_MS,
     historyLimit: e.HISTORY_LIMIT,
     eventLogRetention: e.EVENT_LOG_RETENTION,
+    redisUrl: e.REDIS_URL,
+    instanceId: e.INSTANCE_ID,
   };
 }

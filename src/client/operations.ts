@@ -243,3 +243,19 @@ export const QueueUpdatedDocument = graphql(`
     }
   }
 `);
+
+export const ServiceInfoDocument = graphql(`
+  query ServiceInfo {
+    serviceInfo {
+      version
+      backend
+      instanceId
+      instances {
+        id
+        runsQueue
+        startedAt
+        lastSeenAt
+      }
+    }
+  }
+`);

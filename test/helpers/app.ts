@@ -35,6 +35,8 @@ export function tempDir(prefix = 'anime-progress-'): { path: string; remove(): v
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+let instances = 0;
+
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     port: 0,
@@ -49,6 +51,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     throttleMs: 50,
     historyLimit: 1000,
     eventLogRetention: 10_000,
+    redisUrl: null,
+    instanceId: `test-${process.pid}-${++instances}`,
     ...overrides,
   };
 }

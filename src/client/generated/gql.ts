@@ -38,6 +38,7 @@ type Documents = {
     "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StartQueueDocument,
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueUpdatedDocument,
+    "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n": typeof types.ServiceInfoDocument,
 };
 const documents: Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": types.ProgressFieldsFragmentDoc,
@@ -64,6 +65,7 @@ const documents: Documents = {
     "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StartQueueDocument,
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueUpdatedDocument,
+    "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n": types.ServiceInfoDocument,
 };
 
 /**
@@ -176,6 +178,10 @@ export function graphql(source: "\n  mutation StopQueue {\n    stopQueue {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
