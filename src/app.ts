@@ -23,7 +23,7 @@ import { ProgressService } from './services/progress-service.js';
 import { openDatabase } from './store/database.js';
 import { LocalInstanceRegistry } from './store/instance-registry.js';
 import { ServiceInfoService } from './services/service-info.js';
-import { createSqlitePersistence } from './store/sqlite-progress-store.js';
+import { SqliteJournal } from './store/sqlite-journal.js';
 
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
@@ -52,7 +52,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase(config.dataDir);
   const progress = new ProgressService({
-    persistence: createSqlitePersistence(db),
+    journal: SqliteJournal.open(db),
     pubsub: createInProcessPubSub(),
     logger: logger.child({ component: 'progress-service' }),
     throttleMs: config.throttleMs,

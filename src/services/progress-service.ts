@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
-import { BadInputError, CursorExpiredError, NotFoundError } from './errors.js';
+import { withRelease } from '../lib/async-iterators.js';
+import type { CursorCheck, JournalBatch, JournalEntry, ProgressJournal, ProgressStateReader } from '../store/progress-journal.js';
+import type { HistoryPage, HistoryQuery } from '../store/progress-store.js';
+import type { SyncJournal } from '../store/sqlite-journal.js';
+import { BadInputError, CursorExpiredError, NotFoundError, ServiceError } from './errors.js';
 import { LiveQueue } from './live-queue.js';
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './progress-limits.js';
 import type { ProgressPubSub } from './progress-pubsub.js';
+import { etaOf, finishedRecord, newRecord, nextSpeed, percentOf, type SpeedSample } from './progress-records.js';
 import {
   EVENT_TYPE_OF,
   PROGRESS_TYPES,
@@ -13,28 +19,22 @@ import {
   type ProgressStatus,
   type ProgressType,
 } from './progress-types.js';
-import type { HistoryPage, ProgressPersistence } from '../store/progress-store.js';
 
-/** Least time between two broadcasts of in-between updates of one operation. */
-export const DEFAULT_THROTTLE_MS = 250;
-/** Events the log keeps at least; the contract promises 10,000. */
-export const MIN_EVENT_LOG_RETENTION = 10_000;
-/** Finished operations kept in history by default. */
-export const DEFAULT_HISTORY_LIMIT = 5_000;
-/** Speed is smoothed exponentially with this time constant. */
-export const SPEED_SMOOTHING_MS = 3_000;
-/** Byte counts closer together than this are merged into one speed sample (noise). */
-export const MIN_SPEED_SAMPLE_MS = 200;
 /** Prune the log and history after this many appended events. */
 const PRUNE_EVERY_EVENTS = 500;
 /** Events read from the log per page while replaying after a cursor. */
 const REPLAY_PAGE = 500;
+/** First and longest pause between two tries of a journal write that failed (Redis away). */
+const WRITE_RETRY_MIN_MS = 100;
+const WRITE_RETRY_MAX_MS = 2_000;
 
 export const INTERRUPTED_ERROR =
   'Interrupted: the service stopped while this operation was in progress';
 
 export interface ProgressServiceOptions {
-  persistence: ProgressPersistence;
+  /** Where events are written, numbered, published and replayed (SQLite or Redis). */
+  journal: ProgressJournal & ProgressStateReader;
+  /** This instance's local fan-out of delivered events, by type. */
   pubsub: ProgressPubSub;
   logger: Logger;
   /** Least ms between broadcasts of in-between updates per id. @default DEFAULT_THROTTLE_MS */
@@ -73,6 +73,7 @@ export interface FinishOptions {
   metadata?: ProgressMetadata;
 }
 
+/** What a subscription asks for: which events, and what comes before the live ones. */
 export interface StreamOptions {
   types?: readonly ProgressType[] | null;
   ids?: readonly string[] | null;
@@ -84,12 +85,19 @@ export interface StreamOptions {
   capacity?: number;
 }
 
+/** A page of the prefix (snapshot or replay); null once it is all delivered. */
+export type PrefixPage = ProgressEvent[] | null;
+
 /** A registered live listener and what to deliver before its events. */
 export interface Listening {
-  /** Seq of the last event before the live ones. */
-  head: number;
-  /** Pages of events to deliver first (snapshot or replay), oldest first; null when done. */
-  prefix: () => ProgressEvent[] | null;
+  /** Seq of the last event before the live ones: live events at or before it are skipped. */
+  readonly head: number;
+  /**
+   * Pages of events to deliver first (snapshot or replay), oldest first; null when done.
+   * With SQLite every page is at hand; with Redis a page may have to be read first. Rejects
+   * with CursorExpiredError or BadInputError for a cursor it cannot serve.
+   */
+  prefix: () => PrefixPage | Promise<PrefixPage>;
   /** Removes the listener. */
   close: () => void;
 }
@@ -102,81 +110,117 @@ interface Tracked {
   record: ProgressRecord;
   lastEmitAt: number | null;
   trailing: NodeJS.Timeout | null;
-  /** Last speed sample: when and at which `current`. */
-  sampleAt: number;
-  sampleCurrent: number;
+  sample: SpeedSample;
+}
+
+const EVENT_NAME_TYPES = new Map<string, ProgressType>(PROGRESS_TYPES.map((t) => [EVENT_TYPE_OF[t], t]));
+
+function isSync(journal: ProgressJournal): journal is ProgressJournal & SyncJournal {
+  return typeof (journal as Partial<SyncJournal>).appendNow === 'function';
+}
+
+/** The error a failed cursor check is answered with. */
+function cursorError(cursor: string, check: Exclude<CursorCheck, { ok: true }>): ServiceError {
+  switch (check.reason) {
+    case 'malformed':
+      return new BadInputError(`after: "${cursor}" is not a cursor this service issued`);
+    case 'ahead':
+      return new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${check.newest})`);
+    case 'expired':
+      return new CursorExpiredError(cursor, check.oldest ?? 0);
+  }
 }
 
 /**
- * The single source of truth for progress: active operations and history, percent, speed
- * and ETA. Every broadcast gets the next sequence number, is written to the event log (with
- * the active/finished records, one transaction per batch) and only then published, so a
- * cursor a client saw is never lost on a crash.
+ * The single source of truth for progress. Producers (this instance's scans, downloads, the
+ * queue) start, update and finish operations here: record math, throttling, then a batch per
+ * turn to the journal, which numbers the events, writes them with the records they change and
+ * delivers them — on every instance sharing it — back to `deliver`, the only place that
+ * publishes. So subscribers of any instance see one order, and a cursor a client saw is in
+ * the log. The view of active operations is what the journal delivered, overlaid with this
+ * instance's own latest states.
  */
 export class ProgressService {
-  private readonly persistence: ProgressPersistence;
+  private readonly journal: ProgressJournal & ProgressStateReader;
+  private readonly sync: (ProgressJournal & SyncJournal) | null;
   private readonly pubsub: ProgressPubSub;
   private readonly logger: Logger;
   private readonly throttleMs: number;
   private readonly eventLogRetention: number;
   private readonly historyLimit: number;
   private readonly now: () => number;
+  /** Operations this instance produces. */
   private readonly active = new Map<string, Tracked>();
-  /** Records found active at open: failed as interrupted unless their owner claims them. */
+  /** Records left active by a process that is gone: failed as interrupted unless claimed. */
   private readonly orphans = new Set<string>();
-  private readonly handlers = new Map<ProgressEventName, Set<ProgressHandler>>();
-  private pending: ProgressEvent[] = [];
+  /** Unfinished operations as the journal delivered them (every instance's). */
+  private readonly view = new Map<string, ProgressRecord>();
+  /** Ids delivered since open() began (its load must not overwrite them). */
+  private readonly seenSinceOpen = new Set<string>();
+  /** This instance's finishes not yet delivered back: no longer active anywhere. */
+  private readonly finishing = new Map<string, ProgressRecord>();
+  private readonly handlers = new Map<ProgressHandler, Map<ProgressEventName, () => void>>();
+  private readonly listenings = new Set<{ head: number }>();
+  private pending: JournalEntry[] = [];
+  /** Batches handed to an asynchronous journal and not yet written. */
+  private writing: JournalEntry[][] = [];
+  private writeChain: Promise<void> = Promise.resolve();
+  private lastWritten = 0;
+  private writeFailing = false;
   private flushScheduled: NodeJS.Immediate | null = null;
-  private seq: number;
   private sincePrune = 0;
   private closed = false;
+  private readonly stopListening: () => void;
 
   constructor(options: ProgressServiceOptions) {
-    this.persistence = options.persistence;
+    this.journal = options.journal;
+    this.sync = isSync(options.journal) ? options.journal : null;
     this.pubsub = options.pubsub;
     this.logger = options.logger;
     this.throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
     this.eventLogRetention = Math.max(MIN_EVENT_LOG_RETENTION, options.eventLogRetention ?? 0);
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
-    this.seq = this.persistence.eventLog.bounds().newest ?? 0;
-    for (const record of this.persistence.store.loadActive()) {
-      this.active.set(record.id, this.track(record));
-      this.orphans.add(record.id);
+    if (this.sync) {
+      // One process: whatever the last one left active is this one's to resume or fail.
+      for (const record of this.sync.store.loadActive()) {
+        this.view.set(record.id, record);
+        this.active.set(record.id, this.track(record));
+        this.orphans.add(record.id);
+      }
     }
+    this.stopListening = (this.journal as ProgressJournal & { listen: RedisListen }).listen(
+      (events) => this.deliver(events),
+      () => this.onLogReset(),
+    );
+  }
+
+  /** Loads the active operations other instances run (asynchronous journals only). */
+  async open(): Promise<void> {
+    if (this.sync) return;
+    for (const record of await this.journal.loadActive()) {
+      if (!this.seenSinceOpen.has(record.id)) this.view.set(record.id, record);
+    }
+    this.seenSinceOpen.clear();
+  }
+
+  /** Which backend holds the journal. */
+  get backend(): 'sqlite' | 'redis' {
+    return this.journal.backend;
   }
 
   private track(record: ProgressRecord): Tracked {
-    return { record, lastEmitAt: null, trailing: null, sampleAt: record.updatedAt, sampleCurrent: record.current };
+    return { record, lastEmitAt: null, trailing: null, sample: { at: record.updatedAt, current: record.current } };
   }
 
   // ---- the founding API -------------------------------------------------------------------
 
   /** Starts (or restarts, when the id is already active) an operation and broadcasts it. */
   startProgress(id: string, type: ProgressType, title: string, options: StartOptions = {}): ProgressRecord {
-    const now = this.now();
     const existing = this.active.get(id);
     if (existing?.trailing) clearTimeout(existing.trailing);
     this.orphans.delete(id);
-    const current = options.current ?? 0;
-    const total = options.total ?? null;
-    const record: ProgressRecord = {
-      id,
-      type,
-      status: options.status ?? 'IN_PROGRESS',
-      title,
-      message: options.message ?? null,
-      percent: percentOf(current, total),
-      current,
-      total,
-      speed: null,
-      eta: null,
-      error: null,
-      metadata: options.metadata ?? {},
-      startedAt: now,
-      updatedAt: now,
-      completedAt: null,
-    };
+    const record = newRecord(id, type, title, this.now(), { ...options, status: options.status ?? 'IN_PROGRESS' });
     const tracked = this.track(record);
     this.active.set(id, tracked);
     this.emit(tracked);
@@ -195,20 +239,7 @@ export class ProgressService {
     const current = update.current ?? prev.current;
     const total = update.total !== undefined ? update.total : prev.total;
     const status = update.status ?? prev.status;
-    let speed = prev.speed;
-    const dt = now - tracked.sampleAt;
-    if (current < tracked.sampleCurrent) {
-      // Started over (e.g. a server that ignored Range): the old rate says nothing.
-      tracked.sampleAt = now;
-      tracked.sampleCurrent = current;
-      speed = null;
-    } else if (dt >= MIN_SPEED_SAMPLE_MS) {
-      const instant = ((current - tracked.sampleCurrent) * 1000) / dt;
-      const alpha = 1 - Math.exp(-dt / SPEED_SMOOTHING_MS);
-      speed = speed === null ? instant : speed + alpha * (instant - speed);
-      tracked.sampleAt = now;
-      tracked.sampleCurrent = current;
-    }
+    const speed = nextSpeed(tracked.sample, prev.speed, current, now);
     tracked.record = {
       ...prev,
       status,
@@ -252,19 +283,7 @@ export class ProgressService {
 
   private finish(id: string, status: ProgressStatus, error: string | null, options: FinishOptions): ProgressRecord {
     const tracked = this.mustBeActive(id);
-    const prev = tracked.record;
-    const now = this.now();
-    tracked.record = {
-      ...prev,
-      status,
-      error,
-      message: options.message !== undefined ? options.message : prev.message,
-      metadata: options.metadata ? { ...prev.metadata, ...options.metadata } : prev.metadata,
-      percent: status === 'COMPLETED' ? 100 : prev.percent,
-      eta: status === 'COMPLETED' ? 0 : null,
-      updatedAt: now,
-      completedAt: now,
-    };
+    tracked.record = finishedRecord(tracked.record, status, error, this.now(), options);
     this.orphans.delete(id);
     this.emit(tracked);
     return tracked.record;
@@ -278,34 +297,58 @@ export class ProgressService {
 
   // ---- reads ------------------------------------------------------------------------------
 
-  /** The active operation with this id, or the latest finished one. */
+  /**
+   * The unfinished operation with this id (this instance's latest state, or as delivered from
+   * another instance), or null. Synchronous, for producers deciding what to do.
+   */
+  activeRecord(id: string): ProgressRecord | null {
+    const own = this.active.get(id);
+    if (own) return own.record;
+    if (this.finishing.has(id)) return null;
+    return this.view.get(id) ?? null;
+  }
+
+  /**
+   * The active operation with this id, or the latest finished one. With an asynchronous
+   * journal (Redis) history is not at hand: use fetchProgress.
+   */
   getProgress(id: string): ProgressRecord | null {
-    // A record finished this turn is in neither place yet: look at what awaits the flush.
-    return (
-      this.active.get(id)?.record ??
-      this.pending.findLast((e) => e.progress.id === id)?.progress ??
-      this.persistence.store.latestFinished(id)
-    );
+    const active = this.activeRecord(id);
+    if (active) return active;
+    // Finished this turn or being written: not in the store yet.
+    const pending = this.pending.findLast((e) => e.progress.id === id)?.progress;
+    if (pending) return pending;
+    const finishing = this.finishing.get(id);
+    if (finishing) return finishing;
+    return this.sync ? this.sync.store.latestFinished(id) : null;
+  }
+
+  /** getProgress on any backend. */
+  async fetchProgress(id: string): Promise<ProgressRecord | null> {
+    return this.getProgress(id) ?? (this.sync ? null : this.journal.latestFinished(id));
   }
 
   /** Unfinished operations, oldest first. */
   getActive(types?: readonly ProgressType[] | null): ProgressRecord[] {
     const wanted = types?.length ? new Set(types) : null;
-    return [...this.active.values()]
-      .map((t) => t.record)
-      .filter((r) => !wanted || wanted.has(r.type))
-      .sort((a, b) => a.startedAt - b.startedAt);
+    // This instance's own (in the order they started), then other instances' as delivered.
+    const all = new Map<string, ProgressRecord>();
+    for (const [id, tracked] of this.active) all.set(id, tracked.record);
+    for (const [id, record] of this.view) if (!all.has(id) && !this.finishing.has(id)) all.set(id, record);
+    return [...all.values()].filter((r) => !wanted || wanted.has(r.type)).sort((a, b) => a.startedAt - b.startedAt);
   }
 
-  /** Finished operations, newest first. */
-  getHistory(query: {
-    types?: readonly ProgressType[] | null;
-    statuses?: readonly ProgressStatus[] | null;
-    before?: number | null;
-    limit: number;
-  }): HistoryPage {
+  /** Finished operations, newest first (SQLite: in this turn; use fetchHistory on any backend). */
+  getHistory(query: HistoryQuery): HistoryPage {
+    if (!this.sync) throw new Error('getHistory needs a synchronous journal: use fetchHistory');
     this.flush();
-    return this.persistence.store.history(query);
+    return this.sync.store.history(query);
+  }
+
+  async fetchHistory(query: HistoryQuery): Promise<HistoryPage> {
+    if (this.sync) return this.getHistory(query);
+    await this.settled();
+    return this.journal.history(query);
   }
 
   // ---- restart recovery -------------------------------------------------------------------
@@ -313,6 +356,22 @@ export class ProgressService {
   /** Ids that were active when the last process stopped and nobody has claimed yet. */
   interruptedIds(): string[] {
     return [...this.orphans];
+  }
+
+  /**
+   * Adopts the unfinished operations of `types` that the journal shows and this instance does
+   * not run: what a queue runner that died left (several instances). They become this
+   * instance's interrupted operations, to claim or to fail.
+   */
+  adoptInterrupted(types: readonly ProgressType[]): string[] {
+    const adopted: string[] = [];
+    for (const [id, record] of this.view) {
+      if (this.active.has(id) || this.finishing.has(id) || !types.includes(record.type)) continue;
+      this.active.set(id, this.track(record));
+      this.orphans.add(id);
+      adopted.push(id);
+    }
+    return adopted;
   }
 
   /**
@@ -324,16 +383,27 @@ export class ProgressService {
     const tracked = this.active.get(id);
     if (!tracked) return null;
     // The old process's rate says nothing about this one: measure speed afresh.
-    const now = this.now();
     tracked.record = { ...tracked.record, speed: null, eta: null };
-    tracked.sampleAt = now;
-    tracked.sampleCurrent = tracked.record.current;
+    tracked.sample = { at: this.now(), current: tracked.record.current };
     return tracked.record;
   }
 
   /** Fails every operation the last process left active that no owner claimed. */
   failInterrupted(): ProgressRecord[] {
     return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR));
+  }
+
+  /**
+   * Forgets this instance's operations without finishing them (it lost the right to run
+   * them: the queue lease went to another instance, which adopts them).
+   */
+  release(ids: readonly string[]): void {
+    for (const id of ids) {
+      const tracked = this.active.get(id);
+      if (tracked?.trailing) clearTimeout(tracked.trailing);
+      this.active.delete(id);
+      this.orphans.delete(id);
+    }
   }
 
   // ---- emitting ---------------------------------------------------------------------------
@@ -345,21 +415,19 @@ export class ProgressService {
     }
     tracked.lastEmitAt = this.now();
     const progress = tracked.record;
-    const seq = ++this.seq;
-    this.pending.push({
-      seq,
-      cursor: String(seq),
-      type: EVENT_TYPE_OF[progress.type],
-      room: ROOM_OF[progress.type],
-      progress,
-    });
-    if (isFinished(progress.status)) this.active.delete(progress.id);
+    this.pending.push({ type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress });
+    if (isFinished(progress.status)) {
+      this.active.delete(progress.id);
+      this.finishing.set(progress.id, progress);
+    }
     if (!this.flushScheduled && !this.closed) this.flushScheduled = setImmediate(() => this.flush());
   }
 
   /**
-   * Writes pending events (and the records they carry) in one transaction, then publishes
-   * them. Runs on the next turn of the event loop after an emit, so a burst is one write.
+   * Hands pending events (and the records they carry) to the journal as one batch. Runs on
+   * the next turn of the event loop after an emit, so a burst is one write. With SQLite the
+   * write and the publishing happen in this call; with Redis batches are written in order,
+   * one after another, and retried while Redis is away (live progress then waits for it).
    */
   flush(): void {
     if (this.flushScheduled) {
@@ -367,79 +435,140 @@ export class ProgressService {
       this.flushScheduled = null;
     }
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const entries = this.pending;
     this.pending = [];
+    const batch = this.batchOf(entries);
+    if (this.sync) {
+      try {
+        this.sync.appendNow(batch);
+      } catch (err) {
+        // Keep serving live progress even when the disk fails; the log has a hole then.
+        this.logger.error({ err, events: entries.length }, 'could not persist progress events');
+        (this.sync as unknown as { publishUnwritten(b: JournalBatch): void }).publishUnwritten(batch);
+      }
+      return;
+    }
+    this.writing.push(entries);
+    this.writeChain = this.writeChain.then(() => this.write(batch, entries));
+  }
+
+  private batchOf(entries: JournalEntry[]): JournalBatch {
     // Every finish goes to history (even one restarted within the batch); the rest are upserted.
-    const finished = batch.filter((e) => isFinished(e.progress.status)).map((e) => e.progress);
+    const finished = entries.filter((e) => isFinished(e.progress.status)).map((e) => e.progress);
     const latest = new Map<string, ProgressRecord>();
-    for (const e of batch) latest.set(e.progress.id, e.progress);
-    const unfinished = [...latest.values()].filter((r) => !isFinished(r.status));
-    this.sincePrune += batch.length;
+    for (const e of entries) latest.set(e.progress.id, e.progress);
+    const active = [...latest.values()].filter((r) => !isFinished(r.status));
+    this.sincePrune += entries.length;
     const prune = this.sincePrune >= PRUNE_EVERY_EVENTS;
-    try {
-      this.persistence.atomically(() => {
-        this.persistence.eventLog.append(batch);
-        this.persistence.store.finish(finished);
-        this.persistence.store.saveActive(unfinished);
-        if (prune) {
-          this.persistence.eventLog.prune(this.eventLogRetention);
-          this.persistence.store.pruneHistory(this.historyLimit);
+    if (prune) this.sincePrune = 0;
+    return { events: entries, active, finished, prune: prune ? { events: this.eventLogRetention, history: this.historyLimit } : null };
+  }
+
+  private async write(batch: JournalBatch, entries: JournalEntry[]): Promise<void> {
+    let pause = WRITE_RETRY_MIN_MS;
+    for (;;) {
+      try {
+        const events = await this.journal.append(batch);
+        this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
+        if (this.writeFailing) this.logger.warn('progress events are written again');
+        this.writeFailing = false;
+        break;
+      } catch (err) {
+        if (this.closed) {
+          this.logger.error({ err, events: entries.length }, 'stopping with progress events that could not be written');
+          break;
         }
-      });
-      if (prune) this.sincePrune = 0;
-    } catch (err) {
-      // Keep serving live progress even when the disk fails; the log has a hole then.
-      this.logger.error({ err, events: batch.length }, 'could not persist progress events');
+        if (!this.writeFailing) this.logger.error({ err: (err as Error).message }, 'could not write progress events; retrying');
+        this.writeFailing = true;
+        await new Promise((r) => setTimeout(r, pause));
+        pause = Math.min(WRITE_RETRY_MAX_MS, pause * 2);
+      }
     }
-    for (const event of batch) {
+    this.writing.splice(this.writing.indexOf(entries), 1);
+  }
+
+  /** Resolves once everything emitted so far is written and delivered back to this instance. */
+  async settled(): Promise<void> {
+    this.flush();
+    await this.writeChain;
+    const target = this.lastWritten;
+    while (this.journal.head < target && !this.closed) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Where the journal hands over events, in log order, from every instance. */
+  private deliver(events: readonly ProgressEvent[]): void {
+    for (const event of events) {
+      const p = event.progress;
+      this.seenSinceOpen.add(p.id);
+      if (isFinished(p.status)) {
+        this.view.delete(p.id);
+        const own = this.finishing.get(p.id);
+        if (own && own.updatedAt <= p.updatedAt) this.finishing.delete(p.id);
+      } else {
+        this.view.set(p.id, p);
+      }
       this.pubsub.publish(event);
-      this.notify('progress', event);
-      this.notify(event.type as ProgressEventName, event);
     }
+  }
+
+  /** The shared log was lost and a new one began: live listeners take everything from now on. */
+  private onLogReset(): void {
+    for (const l of this.listenings) l.head = 0;
+    this.view.clear();
+    for (const [id, tracked] of this.active) this.view.set(id, tracked.record);
   }
 
   // ---- in-process consumers ---------------------------------------------------------------
 
-  /** Calls `handler` for every event (`progress`) or every event of one type. */
+  /**
+   * Calls `handler` for every event (`progress`) or every event of one type, as delivered (on
+   * every instance). A handler that throws or rejects is logged and stops nothing.
+   */
   subscribe(event: ProgressEventName, handler: ProgressHandler): void {
-    let set = this.handlers.get(event);
-    if (!set) this.handlers.set(event, (set = new Set()));
-    set.add(handler);
+    const types = event === 'progress' ? PROGRESS_TYPES : [EVENT_NAME_TYPES.get(event)!];
+    let byName = this.handlers.get(handler);
+    if (!byName) this.handlers.set(handler, (byName = new Map()));
+    if (byName.has(event)) return;
+    byName.set(
+      event,
+      this.pubsub.subscribe(types, (e) => {
+        try {
+          const result = handler(e);
+          if (result && typeof result.then === 'function') {
+            result.then(undefined, (err: unknown) => this.logger.error({ err, event }, 'progress handler rejected'));
+          }
+        } catch (err) {
+          this.logger.error({ err, event }, 'progress handler threw');
+        }
+      }),
+    );
   }
 
   unsubscribe(event: ProgressEventName, handler: ProgressHandler): void {
-    this.handlers.get(event)?.delete(handler);
-  }
-
-  private notify(name: ProgressEventName, event: ProgressEvent): void {
-    const set = this.handlers.get(name);
-    if (!set) return;
-    for (const handler of set) {
-      try {
-        const result = handler(event);
-        if (result && typeof result.then === 'function') {
-          result.then(undefined, (err: unknown) => this.logger.error({ err, event: name }, 'progress handler rejected'));
-        }
-      } catch (err) {
-        this.logger.error({ err, event: name }, 'progress handler threw');
-      }
-    }
+    const byName = this.handlers.get(handler);
+    byName?.get(event)?.();
+    byName?.delete(event);
+    if (byName?.size === 0) this.handlers.delete(handler);
   }
 
   // ---- streams for subscriptions ----------------------------------------------------------
 
-  /** The cursor a new subscriber would resume from: the last event broadcast. */
+  /** The cursor a new subscriber would resume from: the last event delivered here. */
   get lastCursor(): string {
     this.flush();
-    return String(this.seq);
+    return this.journal.cursorOf(this.journal.head);
+  }
+
+  /** lastCursor once this instance's own events are written and delivered (any backend). */
+  async currentCursor(): Promise<string> {
+    await this.settled();
+    return this.journal.cursorOf(this.journal.head);
   }
 
   /**
    * A live stream of events matching `types` and `ids`, preceded by a snapshot or by a
-   * replay after a cursor. The live listener is registered before the snapshot or replay
-   * is read, in the same synchronous turn, so nothing falls between them; live events at or
-   * before the replay's end are skipped, so nothing comes twice.
-   * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
+   * replay after a cursor (see listen). With SQLite a cursor it cannot serve throws here;
+   * with Redis the first next() rejects.
    */
   stream(options: StreamOptions = {}): AsyncIterableIterator<ProgressEvent> {
     let live: LiveQueue<ProgressEvent> | null = null;
@@ -449,68 +578,112 @@ export class ProgressService {
       capacity: options.capacity,
       onClose: listening.close,
     });
-    return withPrefix(listening.prefix, live, listening.head);
+    const queue = live;
+    async function* run(): AsyncGenerator<ProgressEvent> {
+      for (let page = await listening.prefix(); page !== null; page = await listening.prefix()) yield* page;
+      for await (const event of queue) if (event.seq > listening.head) yield event;
+    }
+    return withRelease(run(), () => queue.close());
   }
 
   /**
-   * The synchronous core of `stream`: registers `onEvent` for live events matching `types`
-   * and `ids` (called inside the publisher's turn; it must not throw), and returns the
-   * prefix to deliver first — a pager over the log after `after`, or the snapshot — which
-   * ends at `head`. Live events all come after `head`.
-   * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
+   * The core of every subscription (yoga's stream and the WebSocket fan-out): registers
+   * `onEvent` for live events matching `types` and `ids` at once (called inside the
+   * delivering turn; it must not throw), and returns the prefix to deliver first — a pager
+   * over the log after `after`, or the snapshot — which ends at `head`. Live events all come
+   * after `head`. With SQLite a cursor it cannot serve throws CursorExpiredError or
+   * BadInputError at once; with Redis the prefix rejects with them.
    */
   listen(options: Omit<StreamOptions, 'capacity'>, onEvent: (event: ProgressEvent) => void): Listening {
-    const after = options.after != null ? this.parseCursor(options.after) : null;
+    return this.prefixFor(options, onEvent);
+  }
+
+  /**
+   * The prefix alone (snapshot or replay up to the head at this turn), with no listener of
+   * its own: for a subscriber that joins a group already listening (the WebSocket fan-out).
+   */
+  prefixFor(options: Omit<StreamOptions, 'capacity'>, onEvent?: (event: ProgressEvent) => void): Listening {
+    const after = options.after ?? null;
+    let checked: CursorCheck | Promise<CursorCheck> | null = null;
+    if (after !== null) {
+      if (this.sync) {
+        this.flush();
+        const check = this.sync.checkCursorNow(after);
+        if (!check.ok) throw cursorError(after, check);
+        checked = check;
+      } else {
+        checked = this.journal.checkCursor(after);
+        // Handled by the prefix; never an unhandled rejection meanwhile.
+        checked.catch(() => undefined);
+      }
+    }
     this.flush();
     const types = options.types?.length ? [...new Set(options.types)] : PROGRESS_TYPES;
     const ids = options.ids?.length ? new Set(options.ids) : null;
     const matches = (p: ProgressRecord) => (!ids || ids.has(p.id)) && types.includes(p.type);
-    const close = this.pubsub.subscribe(types, (e) => {
-      if (!ids || ids.has(e.progress.id)) onEvent(e);
-    });
-    const head = this.seq;
+    const unsubscribe = onEvent
+      ? this.pubsub.subscribe(types, (e) => {
+          if (!ids || ids.has(e.progress.id)) onEvent(e);
+        })
+      : () => undefined;
+    const state = { head: this.journal.head };
+    this.listenings.add(state);
+    const close = () => {
+      unsubscribe();
+      this.listenings.delete(state);
+    };
     let prefix: Listening['prefix'] = () => null;
-    if (after !== null) {
-      let cursor = after;
-      prefix = () => {
-        if (cursor >= head) return null;
-        const page = this.persistence.eventLog.readAfter(cursor, REPLAY_PAGE).filter((e) => e.seq <= head);
-        cursor = page.length ? page[page.length - 1]!.seq : head;
-        return page.filter((e) => matches(e.progress));
+    if (checked !== null) {
+      let cursor: number | null = null;
+      const page = (rows: ProgressEvent[]) => {
+        const upTo = rows.filter((e) => e.seq <= state.head);
+        cursor = upTo.length && upTo.length === rows.length ? rows[rows.length - 1]!.seq : state.head;
+        return upTo.filter((e) => matches(e.progress));
       };
+      if (this.sync) {
+        const sync = this.sync;
+        cursor = (checked as Extract<CursorCheck, { ok: true }>).seq;
+        prefix = () => (cursor! >= state.head ? null : page(sync.readAfterNow(cursor!, REPLAY_PAGE)));
+      } else {
+        const pending = checked;
+        prefix = async () => {
+          if (cursor === null) {
+            const check = await pending;
+            if (!check.ok) throw cursorError(after!, check);
+            cursor = check.seq;
+            // A cursor another instance handed out before this one delivered it: live
+            // events up to it are not for this subscriber.
+            if (cursor > state.head) state.head = cursor;
+          }
+          if (cursor >= state.head) return null;
+          return page(await this.journal.readAfter(cursor, REPLAY_PAGE));
+        };
+      }
     } else if (options.snapshot) {
-      const cursor = String(head);
-      let snapshot: ProgressEvent[] | null = this.getActive(types)
+      const cursor = this.journal.cursorOf(state.head);
+      // As delivered, with this instance's own latest states (a throttled update is current).
+      let snapshot: PrefixPage = this.getActive(types)
         .filter(matches)
         .map((progress) => ({
-          seq: head,
+          seq: state.head,
           cursor,
           type: EVENT_TYPE_OF[progress.type],
           room: ROOM_OF[progress.type],
           progress,
         }));
       prefix = () => {
-        const page = snapshot;
+        const out = snapshot;
         snapshot = null;
-        return page;
+        return out;
       };
     }
-    return { head, prefix, close };
-  }
-
-  private parseCursor(cursor: string): number {
-    if (!/^\d{1,15}$/.test(cursor)) {
-      throw new BadInputError(`after: "${cursor}" is not a cursor this service issued`);
-    }
-    const seq = Number(cursor);
-    this.flush();
-    if (seq > this.seq) {
-      throw new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${this.seq})`);
-    }
-    const { oldest } = this.persistence.eventLog.bounds();
-    // Resuming from `seq` needs seq + 1 onwards; the log holds oldest..newest.
-    if (oldest !== null && seq < oldest - 1) throw new CursorExpiredError(cursor, oldest);
-    return seq;
+    return {
+      get head() {
+        return state.head;
+      },
+      prefix,
+      close,
+    };
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -522,48 +695,20 @@ export class ProgressService {
     }
     this.flush();
     this.closed = true;
+    this.stopListening();
   }
-}
 
-function percentOf(current: number, total: number | null): number {
-  if (total === null || total <= 0) return 0;
-  return Math.min(100, Math.max(0, (current / total) * 100));
-}
-
-function etaOf(current: number, total: number | null, speed: number | null): number | null {
-  if (total === null || speed === null || speed <= 0) return null;
-  return Math.max(0, total - current) / speed;
-}
-
-/** Yields the pages of `prefix` until it returns null, then `live` past `head`. */
-function withPrefix(
-  prefix: () => ProgressEvent[] | null,
-  live: LiveQueue<ProgressEvent>,
-  head: number,
-): AsyncIterableIterator<ProgressEvent> {
-  async function* run(): AsyncGenerator<ProgressEvent> {
-    try {
-      for (let page = prefix(); page !== null; page = prefix()) yield* page;
-      for await (const event of live) if (event.seq > head) yield event;
-    } finally {
-      live.close();
+  /** close(), then waits for the writes in hand (asynchronous journals). */
+  async closeAndSettle(): Promise<void> {
+    for (const tracked of this.active.values()) {
+      if (tracked.trailing) this.emit(tracked);
     }
+    this.flush();
+    await this.writeChain;
+    this.closed = true;
+    this.stopListening();
   }
-  const gen = run();
-  // An async generator ignores return() while it awaits, and never runs `finally` if it was
-  // not started: close the queue first so the listener goes in both cases.
-  return {
-    next: () => gen.next(),
-    return: (value?: unknown) => {
-      live.close();
-      return gen.return(value as undefined);
-    },
-    throw: (error?: unknown) => {
-      live.close();
-      return gen.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
+
+/** The journals' listen(); the Redis one also tells when its log was replaced. */
+type RedisListen = (listener: (events: readonly ProgressEvent[]) => void, onReset?: () => void) => () => void;

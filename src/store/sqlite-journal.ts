@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
 import type { Db } from './database.js';
 import type {
@@ -8,11 +7,18 @@ import type {
   ProgressJournal,
   ProgressStateReader,
 } from './progress-journal.js';
-import type { HistoryPage, HistoryQuery } from './progress-store.js';
-import { SqliteEventLog, SqliteProgressStore } from './sqlite-progress-store.js';
+import type { EventLog, HistoryPage, HistoryQuery, ProgressPersistence, ProgressStore } from './progress-store.js';
+import { createSqlitePersistence } from './sqlite-progress-store.js';
 
-const IDENTITY_KEY = 'journal_identity';
 const CURSOR_PATTERN = /^\d{1,15}$/;
+
+/** A journal whose every operation completes in the caller's turn (SQLite). */
+export interface SyncJournal {
+  appendNow(batch: JournalBatch): ProgressEvent[];
+  checkCursorNow(cursor: string): CursorCheck;
+  readAfterNow(after: number, limit: number): ProgressEvent[];
+  readonly store: ProgressStore;
+}
 
 /**
  * The embedded journal: one SQLite file, one process. A batch is one transaction; listeners
@@ -20,27 +26,25 @@ const CURSOR_PATTERN = /^\d{1,15}$/;
  * synchronous turn never misses or doubles an event. Positions are 1, 2, 3… and the cursor
  * is the position itself.
  */
-export class SqliteJournal implements ProgressJournal, ProgressStateReader {
+export class SqliteJournal implements ProgressJournal, ProgressStateReader, SyncJournal {
   readonly backend = 'sqlite' as const;
-  readonly identity: string;
-  readonly log: SqliteEventLog;
-  readonly store: SqliteProgressStore;
-  private readonly db: Db;
+  readonly identity = 'sqlite';
+  readonly log: EventLog;
+  readonly store: ProgressStore;
+  private readonly persistence: ProgressPersistence;
   private readonly listeners = new Set<JournalListener>();
   private seq: number;
 
-  constructor(db: Db) {
-    this.db = db;
-    this.log = new SqliteEventLog(db);
-    this.store = new SqliteProgressStore(db);
+  /** Over the tables of `persistence` (tests wrap it to make writes fail). */
+  constructor(persistence: ProgressPersistence) {
+    this.persistence = persistence;
+    this.log = persistence.eventLog;
+    this.store = persistence.store;
     this.seq = this.log.bounds().newest ?? 0;
-    const get = db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?');
-    let identity = get.get(IDENTITY_KEY)?.value;
-    if (!identity) {
-      identity = randomUUID();
-      db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)').run(IDENTITY_KEY, identity);
-    }
-    this.identity = identity;
+  }
+
+  static open(db: Db): SqliteJournal {
+    return new SqliteJournal(createSqlitePersistence(db));
   }
 
   get head(): number {
@@ -72,7 +76,7 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader {
       const seq = this.seq + 1 + i;
       return { ...e, seq, cursor: String(seq) };
     });
-    this.db.transaction(() => {
+    this.persistence.atomically(() => {
       this.log.append(events);
       this.store.finish(batch.finished);
       this.store.saveActive(batch.active);
@@ -80,7 +84,7 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader {
         this.log.prune(batch.prune.events);
         this.store.pruneHistory(batch.prune.history);
       }
-    })();
+    });
     this.seq += events.length;
     this.publish(events);
     return events;

@@ -42,7 +42,7 @@ export function sqliteBackend(): Backend {
       dirs.push(dir);
       const db = openDatabase(dir);
       dbs.push(db);
-      return new SqliteJournal(db);
+      return SqliteJournal.open(db);
     },
     async cleanup() {
       for (const db of dbs.splice(0)) db.close();
