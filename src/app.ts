@@ -16,14 +16,11 @@ import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
 import { SeriesApp } from './core/series-app.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
-import { SqliteLibraryStore } from './store/library-store.js';
-import { SqliteQueueStore } from './store/queue-store.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
 import { ProgressService } from './services/progress-service.js';
-import { openDatabase } from './store/database.js';
-import { LocalInstanceRegistry } from './store/instance-registry.js';
 import { ServiceInfoService } from './services/service-info.js';
-import { SqliteJournal } from './store/sqlite-journal.js';
+import { createRedisBackend, createSqliteBackend, type Backend } from './backends.js';
+import { runnerHooks } from './runner.js';
 
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
@@ -50,9 +47,9 @@ export interface App {
 /** Builds one isolated instance of the service: its own database, PubSub, servers. */
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.dataDir);
+  const backend: Backend = config.redisUrl ? createRedisBackend(config, logger) : createSqliteBackend(config);
   const progress = new ProgressService({
-    journal: SqliteJournal.open(db),
+    journal: backend.journal,
     pubsub: createInProcessPubSub(),
     logger: logger.child({ component: 'progress-service' }),
     throttleMs: config.throttleMs,
@@ -78,25 +75,24 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     seriesApp,
     catalog,
     progress,
-    library: new SqliteLibraryStore(db),
+    library: backend.library,
     logger: logger.child({ component: 'anime-service' }),
+    gate: backend.gate,
   });
   const downloads = new DownloadService({
     anime,
     progress,
-    store: new SqliteQueueStore(db),
+    store: backend.queue,
     logger: logger.child({ component: 'download-service' }),
     concurrency: config.downloadConcurrency,
+    gate: backend.gate,
   });
-  // Downloads the last process left running resume; any other unfinished operation
-  // becomes FAILED, saying it was interrupted.
-  downloads.recover();
-  progress.failInterrupted();
+  const hooks = runnerHooks({ config, progress, anime, downloads, logger });
 
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const serviceInfo = new ServiceInfoService(new LocalInstanceRegistry(config.instanceId), config.instanceId);
+  const serviceInfo = new ServiceInfoService(backend.registry, config.instanceId);
   const appContext = { progress, anime, downloads, serviceInfo };
   const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
 
@@ -143,7 +139,11 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         catalogClient = createCatalogClient({ baseUrl: demo.url });
         logger.info({ catalog: demo.url }, 'CATALOG_URL is unset: serving the built-in demo catalog');
       }
-      downloads.pump();
+      // Redis: connects (or throws naming REDIS_URL) and competes for the queue. SQLite: runs
+      // it here, resuming what the last process left.
+      await backend.start(hooks);
+      await progress.open();
+      backend.registry.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -159,15 +159,16 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await downloads.close();
+        await hooks.stopRunning('stopping');
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
         await yoga.dispose();
         detachLogging();
         metrics.detach();
-        progress.close();
-        db.close();
+        await backend.registry.stop();
+        await progress.closeAndSettle();
+        await backend.stop();
         await demo?.close();
         logger.info('stopped');
       })()),

@@ -10,8 +10,9 @@ import type {
   ScanStatusEvent,
   SeriesApp,
 } from '../core/series-app.js';
-import type { LibraryStore, SeriesRecord } from '../store/library-store.js';
+import type { AsyncLibraryStore, SeriesRecord } from '../store/library-store.js';
 import { BadInputError, ServiceError } from './errors.js';
+import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 import type { ProgressService } from './progress-service.js';
 import type { ProgressRecord } from './progress-types.js';
 
@@ -31,8 +32,10 @@ export interface AnimeServiceOptions {
   seriesApp: SeriesApp;
   catalog: CatalogClient;
   progress: ProgressService;
-  library: LibraryStore;
+  library: AsyncLibraryStore;
   logger: Logger;
+  /** Where scans and series changes run when this instance does not run the queue. @default LOCAL_GATE */
+  gate?: RunnerGate;
 }
 
 /** A series folder's series.json and catalog entry, looked up once per request. */
@@ -56,8 +59,9 @@ export class AnimeService {
   private readonly app: SeriesApp;
   private readonly catalog: CatalogClient;
   private readonly progress: ProgressService;
-  private readonly library: LibraryStore;
+  private readonly library: AsyncLibraryStore;
   private readonly logger: Logger;
+  private readonly gate: RunnerGate;
   private readonly titles = new Map<string, string>();
 
   constructor(options: AnimeServiceOptions) {
@@ -66,6 +70,7 @@ export class AnimeService {
     this.progress = options.progress;
     this.library = options.library;
     this.logger = options.logger;
+    this.gate = options.gate ?? LOCAL_GATE;
     this.app.on('scan_status', (e) => this.guard(() => this.onScanStatus(e)));
     this.app.on('download_status', (e) => this.guard(() => this.onDownloadStatus(e)));
   }
@@ -79,9 +84,14 @@ export class AnimeService {
     }
   }
 
+  /** This instance runs the operation (its progress record is this instance's to update). */
   private isActive(id: string): boolean {
-    const p = this.progress.getProgress(id);
-    return p !== null && (p.status === 'IN_PROGRESS' || p.status === 'PENDING');
+    return this.progress.isProducing(id);
+  }
+
+  /** Runs `name` on the queue runner when that is not this instance; undefined when it is. */
+  private remote<T>(name: string, args: unknown[]): Promise<T> | undefined {
+    return this.gate.local ? undefined : (this.gate.call(`anime.${name}`, args) as Promise<T>);
   }
 
   private onScanStatus(e: ScanStatusEvent): void {
@@ -109,12 +119,18 @@ export class AnimeService {
         break;
       case 'completed': {
         const missing = e.result.series.reduce((n, s) => n + s.missingEpisodes.length, 0);
-        this.saveScan(e.result);
-        this.progress.updateProgress(id, { current: e.current, total: e.total });
-        this.progress.completeProgress(id, {
-          message: `${e.total} series checked, ${missing} episodes missing`,
-          metadata: { series: e.total, missing, failed: e.result.series.filter((s) => s.error).length },
-        });
+        // The library is written before the scan says it is done: a client that reads it on
+        // COMPLETED sees what the scan found.
+        void this.saveScan(e.result)
+          .catch((err: unknown) => this.logger.error({ err }, 'could not save the scanned library'))
+          .then(() => {
+            if (!this.isActive(id)) return; // cancelled meanwhile
+            this.progress.updateProgress(id, { current: e.current, total: e.total });
+            this.progress.completeProgress(id, {
+              message: `${e.total} series checked, ${missing} episodes missing`,
+              metadata: { series: e.total, missing, failed: e.result.series.filter((s) => s.error).length },
+            });
+          });
         break;
       }
       case 'failed':
@@ -151,7 +167,7 @@ export class AnimeService {
       case 'completed':
         this.progress.updateProgress(id, { current: e.current, total: e.total });
         this.progress.completeProgress(id, { message: `Saved ${e.filePath}`, metadata: { filePath: e.filePath } });
-        this.markDownloaded(e);
+        void this.markDownloaded(e).catch((err: unknown) => this.logger.error({ err }, 'could not update the library'));
         break;
       case 'failed':
         this.progress.failProgress(id, e.error ?? 'download failed', { metadata: { code: e.code ?? null } });
@@ -163,9 +179,9 @@ export class AnimeService {
     if (e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled') this.titles.delete(id);
   }
 
-  private saveScan(result: ScanResult): void {
-    const previous = new Map(this.library.load().map((s) => [s.folder, s]));
-    this.library.replace(
+  private async saveScan(result: ScanResult): Promise<void> {
+    const previous = new Map((await this.library.load()).map((s) => [s.folder, s]));
+    await this.library.replace(
       result.series.map((s) => ({
         key: s.key,
         name: s.name,
@@ -179,10 +195,10 @@ export class AnimeService {
     );
   }
 
-  private markDownloaded(e: EpisodeRef): void {
-    const series = this.library.load().find((s) => s.folder === e.serieFolder);
+  private async markDownloaded(e: EpisodeRef): Promise<void> {
+    const series = (await this.library.load()).find((s) => s.folder === e.serieFolder);
     if (!series) return;
-    this.library.put({
+    await this.library.put({
       ...series,
       missingEpisodes: series.missingEpisodes.filter((m) => m.season !== e.season || m.episode !== e.episode),
     });
@@ -193,6 +209,8 @@ export class AnimeService {
   /** Creates the series folder for a catalog key; the new series lacks every episode. */
   async addSeries(key: string, folder?: string | null): Promise<SeriesRecord> {
     if (!key.trim()) throw new BadInputError('key: must not be empty');
+    const remote = this.remote<SeriesRecord>('addSeries', [key, folder ?? null]);
+    if (remote) return remote;
     const added = await this.app.addSeries(key, folder ?? undefined);
     const record: SeriesRecord = {
       key: added.key,
@@ -202,12 +220,14 @@ export class AnimeService {
       missingEpisodes: allEpisodes(added.catalog),
       error: null,
     };
-    this.library.put(record);
+    await this.library.put(record);
     return record;
   }
 
   /** Starts a library scan in the background; returns its progress record at once. */
-  startScan(): ProgressRecord {
+  async startScan(): Promise<ProgressRecord> {
+    const remote = this.remote<ProgressRecord>('startScan', []);
+    if (remote) return remote;
     if (this.app.scanning || this.isActive(SCAN_PROGRESS_ID)) {
       throw new ServiceError('SCAN_IN_PROGRESS', 'a library scan is already running (progress id library_scan)');
     }
@@ -221,18 +241,25 @@ export class AnimeService {
   }
 
   /** Cancels the running scan; null when none runs. */
-  cancelScan(): ProgressRecord | null {
+  async cancelScan(): Promise<ProgressRecord | null> {
+    const remote = this.remote<ProgressRecord | null>('cancelScan', []);
+    if (remote) return remote;
     if (!this.isActive(SCAN_PROGRESS_ID)) return null;
     this.app.cancelScan();
     return this.progress.cancelProgress(SCAN_PROGRESS_ID, { message: 'Scan cancelled' });
   }
 
-  listLibrary(): SeriesRecord[] {
+  listLibrary(): Promise<SeriesRecord[]> {
     return this.library.load();
   }
 
-  getSeries(folder: string): SeriesRecord | null {
-    return this.library.load().find((s) => s.folder === folder) ?? null;
+  async getSeries(folder: string): Promise<SeriesRecord | null> {
+    return (await this.library.load()).find((s) => s.folder === folder) ?? null;
+  }
+
+  /** Stops a running scan without finishing its record (this instance stops running the queue). */
+  abandonScan(): void {
+    if (this.app.scanning) this.app.cancelScan();
   }
 
   /** The series in `folder`: one path segment below the library holding a series.json. */

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DownloadInterruptedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
-import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
+import type { AsyncQueueStore, QueueItemRecord } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
 import { BadInputError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import type { ProgressRecord } from './progress-types.js';
+import { isOpen, queueStatus, type QueueStatusView } from './queue-status.js';
+import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 
 /** Progress id of the queue (the contract's). */
 export const QUEUE_PROGRESS_ID = 'download_queue';
@@ -19,19 +21,12 @@ export const CANCEL_SETTLE_MS = 5_000;
 export interface DownloadServiceOptions {
   anime: AnimeService;
   progress: ProgressService;
-  store: QueueStore;
+  store: AsyncQueueStore;
   logger: Logger;
   /** Downloads at once. @default 1 */
   concurrency?: number;
-}
-
-export interface QueueStatusView {
-  isRunning: boolean;
-  pending: QueueItemRecord[];
-  active: QueueItemRecord[];
-  completed: QueueItemRecord[];
-  failed: QueueItemRecord[];
-  overallPercent: number;
+  /** Where changes run when this instance does not run the queue. @default LOCAL_GATE (one process) */
+  gate?: RunnerGate;
 }
 
 type QueueAction =
@@ -54,19 +49,25 @@ const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
  * The persisted FIFO download queue. Every change is written to the store before it is
  * announced, and announced only through ProgressService (progress id download_queue).
  * After a crash, items that were downloading resume first, from the bytes on disk.
+ *
+ * Only the instance that runs the queue holds it in memory and changes it (`takeOver` makes
+ * this one the runner, `relinquish` stops that); on the others every change goes through the
+ * gate to the runner, and reads come from the store.
  */
 export class DownloadService {
   private readonly anime: AnimeService;
   private readonly progress: ProgressService;
-  private readonly store: QueueStore;
+  private readonly store: AsyncQueueStore;
   private readonly logger: Logger;
   private readonly concurrency: number;
-  private items: QueueItemRecord[];
-  private running: boolean;
-  private nextPosition: number;
+  private readonly gate: RunnerGate;
+  private items: QueueItemRecord[] = [];
+  private running = true;
+  private nextPosition = 1;
   /** Running downloads: how to stop each, and when it has let go of its files. */
   private readonly downloading = new Map<string, { controller: AbortController; settled: Promise<void> }>();
-  private stopped = false;
+  /** Not running the queue (yet, or any more): nothing starts. */
+  private stopped = true;
 
   constructor(options: DownloadServiceOptions) {
     this.anime = options.anime;
@@ -74,9 +75,48 @@ export class DownloadService {
     this.store = options.store;
     this.logger = options.logger;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
-    this.items = this.store.load();
-    this.running = this.store.getFlag(RUNNING_FLAG) !== 'false';
+    this.gate = options.gate ?? LOCAL_GATE;
+  }
+
+  /**
+   * Makes this instance the queue's runner: loads the queue, takes over the downloads the
+   * last runner left (see recover) and starts downloading.
+   */
+  async takeOver(): Promise<void> {
+    this.items = await this.store.load();
+    this.running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
     this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
+    this.stopped = false;
+    this.recover();
+  }
+
+  /**
+   * Stops being the runner (the lease went to another instance, or this one stops): running
+   * downloads are aborted and stay DOWNLOADING in the store, for the next runner to resume;
+   * this instance forgets their progress records without finishing them.
+   */
+  async relinquish(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const runs = [...this.downloading.values()];
+    for (const run of runs) run.controller.abort(new DownloadInterruptedError());
+    await Promise.race([
+      Promise.all(runs.map((r) => r.settled)),
+      new Promise((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref()),
+    ]);
+    this.progress.release(this.items.filter((i) => i.status === 'DOWNLOADING').map(downloadProgressId));
+    this.progress.release([QUEUE_PROGRESS_ID]);
+    this.items = [];
+  }
+
+  /** This instance runs the queue now. */
+  get isRunner(): boolean {
+    return !this.stopped;
+  }
+
+  /** Writes in the background (queue order on one connection); a failure is logged. */
+  private persist(write: Promise<void>): void {
+    write.catch((err: unknown) => this.logger.error({ err }, 'could not write the queue'));
   }
 
   /**
@@ -97,7 +137,7 @@ export class DownloadService {
         });
       }
     }
-    if (interrupted.length) this.store.save(interrupted);
+    if (interrupted.length) this.persist(this.store.save(interrupted));
     if (this.unfinished().length > 0) {
       this.progress.claimInterrupted(QUEUE_PROGRESS_ID);
       this.announce('resumed');
@@ -106,16 +146,16 @@ export class DownloadService {
 
   // ---- reads ------------------------------------------------------------------------------
 
-  status(): QueueStatusView {
-    const by = (s: QueueItemRecord['status']) => this.items.filter((i) => i.status === s);
-    return {
-      isRunning: this.running,
-      pending: by('PENDING'),
-      active: by('DOWNLOADING'),
-      completed: by('COMPLETED'),
-      failed: by('FAILED'),
-      overallPercent: this.overallPercent(),
-    };
+  /** The queue (on an instance that does not run it: as the runner last wrote it). */
+  async status(): Promise<QueueStatusView> {
+    if (this.gate.local && !this.stopped) return this.localStatus();
+    const items = await this.store.load();
+    const running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
+    return queueStatus(items, running, (i) => this.progressOf(i));
+  }
+
+  private localStatus(): QueueStatusView {
+    return queueStatus(this.items, this.running, (i) => this.progressOf(i));
   }
 
   get(id: string): QueueItemRecord | null {
@@ -125,60 +165,17 @@ export class DownloadService {
   /** The live progress record of an item while it has one. */
   progressOf(item: QueueItemRecord): ProgressRecord | null {
     if (item.status !== 'DOWNLOADING') return null;
-    return this.progress.getProgress(downloadProgressId(item));
+    return this.progress.activeRecord(downloadProgressId(item));
   }
 
   private unfinished(): QueueItemRecord[] {
-    return this.items.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
+    return this.items.filter(isOpen);
   }
 
-  /** Bytes done over bytes expected across unfinished items; 100 once all queued work is done. */
-  private overallPercent(): number {
-    const open = this.unfinished();
-    if (open.length === 0) return this.items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
-    let done = 0;
-    let total = 0;
-    let unknown = 0;
-    let unknownPercent = 0;
-    for (const item of open) {
-      const p = this.progressOf(item);
-      const size = p?.total ?? item.size;
-      if (size && size > 0) {
-        total += size;
-        done += Math.min(size, p?.current ?? 0);
-      } else {
-        unknown++;
-        unknownPercent += p?.percent ?? 0;
-      }
-    }
-    // Items of unknown size weigh as much as an average known one.
-    const avg = total > 0 ? total / (open.length - unknown) : 1;
-    const all = total + unknown * avg;
-    return all > 0 ? Math.min(100, ((done + (unknownPercent / 100) * avg) / all) * 100) : 0;
-  }
-
-  /**
-   * The queue now, then again after each change: queue changes and download progress both
-   * arrive as ProgressService events (the queue never broadcasts by itself).
-   */
-  watch(): AsyncIterableIterator<QueueStatusView> {
-    const events = this.progress.stream({ types: ['QUEUE', 'DOWNLOAD'] });
-    const self = this;
-    async function* statuses(): AsyncGenerator<QueueStatusView> {
-      yield self.status();
-      for await (const _event of events) yield self.status();
-    }
-    const gen = statuses();
-    // The generator's own return, taken before Object.assign replaces it: calling gen.return
-    // inside the override would call the override again, forever (an async loop that starves
-    // the event loop the moment a queueUpdated subscriber leaves).
-    const genReturn = gen.return.bind(gen);
-    return Object.assign(gen, {
-      return: async (value?: unknown) => {
-        await events.return?.();
-        return genReturn(value as undefined);
-      },
-    });
+  /** Runs `name` on the queue runner when it is not this instance; undefined when it is. */
+  private remote<T>(name: string, args: unknown[]): Promise<T> | undefined {
+    if (this.gate.local && !this.stopped) return undefined;
+    return this.gate.call(`queue.${name}`, args) as Promise<T>;
   }
 
   // ---- changes ----------------------------------------------------------------------------
@@ -190,6 +187,8 @@ export class DownloadService {
    */
   async enqueue(episodes: readonly EpisodeRef[]): Promise<QueueItemRecord[]> {
     if (episodes.length > MAX_ENQUEUE) throw new BadInputError(`episodes: at most ${MAX_ENQUEUE} per request`);
+    const remote = this.remote<QueueItemRecord[]>('enqueue', [episodes]);
+    if (remote) return remote;
     const checked = [];
     const lookups = new Map<string, Promise<SeriesLookup>>();
     for (const [index, ep] of episodes.entries()) {
@@ -231,8 +230,14 @@ export class DownloadService {
       result.push(item);
     }
     if (added.length) {
-      this.store.save(added);
+      // In memory at once (a concurrent request sees them), undone if the write fails.
       this.items.push(...added);
+      try {
+        await this.store.save(added);
+      } catch (err) {
+        this.items = this.items.filter((i) => !added.includes(i));
+        throw err;
+      }
       this.announce('enqueued', { added: added.length });
       this.pump();
     }
@@ -241,7 +246,9 @@ export class DownloadService {
 
   /** Queues every missing episode of one series, or of the whole library. */
   async enqueueMissing(serieFolder?: string | null): Promise<QueueItemRecord[]> {
-    const library = this.anime.listLibrary();
+    const remote = this.remote<QueueItemRecord[]>('enqueueMissing', [serieFolder ?? null]);
+    if (remote) return remote;
+    const library = await this.anime.listLibrary();
     const series = serieFolder == null ? library : library.filter((s) => s.folder === serieFolder);
     if (serieFolder != null && series.length === 0) {
       await this.anime.checkSeriesFolder(serieFolder); // says what is wrong with the folder, if anything
@@ -258,12 +265,20 @@ export class DownloadService {
    * its part file is gone (or after CANCEL_SETTLE_MS at most), so a caller never sees one.
    */
   async cancel(id: string): Promise<QueueItemRecord | null> {
+    const remote = this.remote<QueueItemRecord | null>('cancel', [id]);
+    if (remote) return remote;
     const item = this.get(id);
     if (!item) return null;
     if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') return item;
+    const before = { ...item };
     item.status = 'CANCELLED';
     item.completedAt = Date.now();
-    this.store.save([item]);
+    try {
+      await this.store.save([item]);
+    } catch (err) {
+      Object.assign(item, before);
+      throw err;
+    }
     const settled = this.stopOrDiscard(item);
     this.announce('cancelled', { itemId: id });
     this.pump();
@@ -278,7 +293,7 @@ export class DownloadService {
     if (!run) {
       // Interrupted by a restart and not running since: its progress record ends here.
       const id = downloadProgressId(item);
-      const record = this.progress.getProgress(id);
+      const record = this.progress.activeRecord(id);
       if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
         this.progress.cancelProgress(id, { message: 'Download cancelled' });
       }
@@ -289,12 +304,14 @@ export class DownloadService {
 
   /** Removes items (an active one is cancelled first); resolves with how many went. */
   async remove(ids: readonly string[]): Promise<number> {
+    const remote = this.remote<number>('remove', [ids]);
+    if (remote) return remote;
     const wanted = new Set(ids);
     const gone = this.items.filter((i) => wanted.has(i.id));
     if (!gone.length) return 0;
-    const open = gone.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
+    await this.store.remove(gone.map((i) => i.id));
+    const open = gone.filter(isOpen);
     for (const item of open) item.status = 'CANCELLED';
-    this.store.remove(gone.map((i) => i.id));
     this.items = this.items.filter((i) => !wanted.has(i.id));
     const settled = Promise.all(open.map((i) => this.stopOrDiscard(i)));
     this.announce('removed', { removed: gone.length });
@@ -304,7 +321,9 @@ export class DownloadService {
   }
 
   /** Puts failed items (all, or those given) back in line; each retry counts. */
-  retryFailed(ids?: readonly string[] | null): QueueItemRecord[] {
+  async retryFailed(ids?: readonly string[] | null): Promise<QueueItemRecord[]> {
+    const remote = this.remote<QueueItemRecord[]>('retryFailed', [ids ?? null]);
+    if (remote) return remote;
     const wanted = ids ? new Set(ids) : null;
     const retried = this.items.filter((i) => i.status === 'FAILED' && (!wanted || wanted.has(i.id)));
     for (const item of retried) {
@@ -317,40 +336,46 @@ export class DownloadService {
     }
     if (retried.length) {
       this.items.sort((a, b) => a.position - b.position);
-      this.store.save(retried);
+      this.persist(this.store.save(retried));
       this.announce('retried', { retried: retried.length });
       this.pump();
     }
     return retried.map((i) => ({ ...i }));
   }
 
-  clearCompleted(): number {
+  async clearCompleted(): Promise<number> {
+    const remote = this.remote<number>('clearCompleted', []);
+    if (remote) return remote;
     const done = this.items.filter((i) => i.status === 'COMPLETED');
     if (!done.length) return 0;
-    this.store.remove(done.map((i) => i.id));
+    await this.store.remove(done.map((i) => i.id));
     this.items = this.items.filter((i) => i.status !== 'COMPLETED');
     this.announce('cleared', { cleared: done.length });
     return done.length;
   }
 
-  start(): QueueStatusView {
+  async start(): Promise<QueueStatusView> {
+    const remote = this.remote<QueueStatusView>('start', []);
+    if (remote) return remote;
     if (!this.running) {
+      await this.store.setFlag(RUNNING_FLAG, 'true');
       this.running = true;
-      this.store.setFlag(RUNNING_FLAG, 'true');
       this.announce('queue_started');
       this.pump();
     }
-    return this.status();
+    return this.localStatus();
   }
 
   /** Stops starting downloads; the ones running finish. */
-  stop(): QueueStatusView {
+  async stop(): Promise<QueueStatusView> {
+    const remote = this.remote<QueueStatusView>('stop', []);
+    if (remote) return remote;
     if (this.running) {
+      await this.store.setFlag(RUNNING_FLAG, 'false');
       this.running = false;
-      this.store.setFlag(RUNNING_FLAG, 'false');
       this.announce('queue_stopped');
     }
-    return this.status();
+    return this.localStatus();
   }
 
   // ---- running downloads ------------------------------------------------------------------
@@ -372,7 +397,7 @@ export class DownloadService {
     item.status = 'DOWNLOADING';
     item.startedAt = Date.now();
     item.error = null;
-    this.store.save([item]);
+    this.persist(this.store.save([item]));
     this.announce('started', { itemId: item.id });
     const settled = this.anime
       .download(item, controller.signal)
@@ -382,7 +407,7 @@ export class DownloadService {
           item.status = 'COMPLETED';
           item.filePath = result.filePath;
           item.completedAt = Date.now();
-          this.store.save([item]);
+          this.persist(this.store.save([item]));
           this.announce('completed', { itemId: item.id });
         },
         (err: unknown) => {
@@ -392,7 +417,7 @@ export class DownloadService {
           item.status = 'FAILED';
           item.error = this.anime.describeError(err);
           item.completedAt = Date.now();
-          this.store.save([item]);
+          this.persist(this.store.save([item]));
           this.announce('failed', { itemId: item.id });
         },
       )
@@ -414,7 +439,7 @@ export class DownloadService {
 
   /** Reports a queue change through ProgressService (never straight to subscribers). */
   private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
-    const s = this.status();
+    const s = this.localStatus();
     const counts = {
       pending: s.pending.length,
       active: s.active.length,
@@ -425,7 +450,7 @@ export class DownloadService {
     const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
     const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
     const finished = counts.completed + counts.failed;
-    const current = this.progress.getProgress(QUEUE_PROGRESS_ID);
+    const current = this.progress.activeRecord(QUEUE_PROGRESS_ID);
     const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');
     if (!live) {
       if (open === 0 && action !== 'cleared' && action !== 'queue_started' && action !== 'queue_stopped') return;
@@ -443,6 +468,7 @@ export class DownloadService {
 
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */
   async close(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     for (const run of this.downloading.values()) run.controller.abort(new DownloadInterruptedError());
     // Let them close their files before the database and the process go.

@@ -308,6 +308,11 @@ export class ProgressService {
     return this.view.get(id) ?? null;
   }
 
+  /** This instance produces the operation: it is active and this instance's to update. */
+  isProducing(id: string): boolean {
+    return this.active.has(id);
+  }
+
   /**
    * The active operation with this id, or the latest finished one. With an asynchronous
    * journal (Redis) history is not at hand: use fetchProgress.

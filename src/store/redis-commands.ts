@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { StoreUnavailableError } from './errors.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -107,7 +108,7 @@ export class RedisCommandBus {
       const waiter = this.waiting.get(id);
       if (waiter) clearTimeout(waiter.timer);
       this.waiting.delete(id);
-      throw err;
+      throw new StoreUnavailableError(err);
     }
     const reply = await answered;
     if (reply.ok) return reply.result;

@@ -30,6 +30,13 @@ export function redactUrl(url: string): string {
  * down fail at once instead of queueing, so callers can answer UNAVAILABLE.
  */
 export async function connectRedis(url: string, name: string): Promise<Redis> {
+  const redis = createRedisClient(url, name);
+  await openRedisClient(redis, url);
+  return redis;
+}
+
+/** A client that connects only when openRedisClient is called (see connectRedis). */
+export function createRedisClient(url: string, name: string): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: true,
@@ -40,6 +47,11 @@ export async function connectRedis(url: string, name: string): Promise<Redis> {
   });
   // Errors while reconnecting are expected; whoever cares listens for 'ready'/'close'.
   redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Connects a client made by createRedisClient; throws RedisUnreachableError naming REDIS_URL. */
+export async function openRedisClient(redis: Redis, url: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -55,5 +67,4 @@ export async function connectRedis(url: string, name: string): Promise<Redis> {
   } finally {
     clearTimeout(timer);
   }
-  return redis;
 }

@@ -11,6 +11,7 @@ import type {
   ProgressStateReader,
 } from './progress-journal.js';
 import type { HistoryPage, HistoryQuery } from './progress-store.js';
+import { unavailable } from './errors.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** Events the Stream keeps at least (XADD MAXLEN ~ never trims below it); the contract's 10,000. */
@@ -226,7 +227,11 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     return `${this.ident.id}:${seq}`;
   }
 
-  async checkCursor(cursor: string): Promise<CursorCheck> {
+  checkCursor(cursor: string): Promise<CursorCheck> {
+    return unavailable(this.checkCursorRaw(cursor));
+  }
+
+  private async checkCursorRaw(cursor: string): Promise<CursorCheck> {
     const m = CURSOR_PATTERN.exec(cursor);
     if (!m) return { ok: false, reason: 'malformed' };
     const seq = Number(m[2]);
@@ -245,7 +250,11 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     return { ok: true, seq };
   }
 
-  async append(batch: JournalBatch): Promise<ProgressEvent[]> {
+  append(batch: JournalBatch): Promise<ProgressEvent[]> {
+    return unavailable(this.appendRaw(batch));
+  }
+
+  private async appendRaw(batch: JournalBatch): Promise<ProgressEvent[]> {
     const args: (string | number)[] = [
       this.keys.events,
       this.keys.seq,
@@ -277,14 +286,22 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     return batch.events.map((e, i) => ({ ...e, seq: first + i, cursor: `${identity.id}:${first + i}` }));
   }
 
-  async readAfter(after: number, limit: number): Promise<ProgressEvent[]> {
+  readAfter(after: number, limit: number): Promise<ProgressEvent[]> {
+    return unavailable(this.readAfterRaw(after, limit));
+  }
+
+  private async readAfterRaw(after: number, limit: number): Promise<ProgressEvent[]> {
     const entries = (await this.redis.xrange(this.keys.events, `${after + 1}-0`, '+', 'COUNT', limit)) as Array<
       [string, string[]]
     >;
     return entries.map(([id, fields]) => plain(entryToEvent(id, fields)));
   }
 
-  async bounds(): Promise<{ oldest: number | null; newest: number | null }> {
+  bounds(): Promise<{ oldest: number | null; newest: number | null }> {
+    return unavailable(this.boundsRaw());
+  }
+
+  private async boundsRaw(): Promise<{ oldest: number | null; newest: number | null }> {
     const [first, last] = await Promise.all([
       this.redis.xrange(this.keys.events, '-', '+', 'COUNT', 1),
       this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1),
@@ -417,19 +434,31 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
 
   // ---- state as every instance reads it ---------------------------------------------------
 
-  async loadActive(): Promise<ProgressRecord[]> {
+  loadActive(): Promise<ProgressRecord[]> {
+    return unavailable(this.loadActiveRaw());
+  }
+
+  private async loadActiveRaw(): Promise<ProgressRecord[]> {
     const all = await this.redis.hvals(this.keys.active);
     return all.map((json) => JSON.parse(json) as ProgressRecord);
   }
 
-  async latestFinished(id: string): Promise<ProgressRecord | null> {
+  latestFinished(id: string): Promise<ProgressRecord | null> {
+    return unavailable(this.latestFinishedRaw(id));
+  }
+
+  private async latestFinishedRaw(id: string): Promise<ProgressRecord | null> {
     const hid = await this.redis.hget(this.keys.historyLatest, id);
     if (!hid) return null;
     const json = await this.redis.hget(this.keys.historyData, hid);
     return json ? (JSON.parse(json) as ProgressRecord) : null;
   }
 
-  async history(query: HistoryQuery): Promise<HistoryPage> {
+  history(query: HistoryQuery): Promise<HistoryPage> {
+    return unavailable(this.historyRaw(query));
+  }
+
+  private async historyRaw(query: HistoryQuery): Promise<HistoryPage> {
     const types = query.types?.length ? query.types : PROGRESS_TYPES;
     const statuses = (query.statuses?.length ? query.statuses : [...FINISHED_STATUSES]).filter((s) =>
       FINISHED_STATUSES.has(s),

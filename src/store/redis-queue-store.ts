@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { SeriesRecord, AsyncLibraryStore } from './library-store.js';
 import type { AsyncQueueStore, QueueItemRecord } from './queue-store.js';
+import { unavailable } from './errors.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A write refused because the writer no longer holds the queue lease it claims. */
@@ -60,10 +61,12 @@ function defineScripts(redis: RedisWithQueue): void {
 }
 
 function fenced<T>(promise: Promise<T>): Promise<T> {
-  return promise.catch((err: unknown) => {
-    if (err instanceof Error && /\bFENCED\b/.test(err.message)) throw new FencedError();
-    throw err;
-  });
+  return unavailable(
+    promise.catch((err: unknown) => {
+      if (err instanceof Error && /\bFENCED\b/.test(err.message)) throw new FencedError();
+      throw err;
+    }),
+  );
 }
 
 /**
@@ -84,7 +87,7 @@ export class RedisQueueStore implements AsyncQueueStore {
   }
 
   async load(): Promise<QueueItemRecord[]> {
-    const all = await this.redis.hvals(this.keys.queueItems);
+    const all = await unavailable(this.redis.hvals(this.keys.queueItems));
     return all.map((json) => JSON.parse(json) as QueueItemRecord).sort((a, b) => a.position - b.position);
   }
 
@@ -100,7 +103,7 @@ export class RedisQueueStore implements AsyncQueueStore {
   }
 
   async getFlag(key: string): Promise<string | null> {
-    return this.redis.hget(this.keys.queueFlags, key);
+    return unavailable(this.redis.hget(this.keys.queueFlags, key));
   }
 
   async setFlag(key: string, value: string): Promise<void> {
@@ -122,7 +125,7 @@ export class RedisLibraryStore implements AsyncLibraryStore {
   }
 
   async load(): Promise<SeriesRecord[]> {
-    const all = await this.redis.hvals(this.keys.library);
+    const all = await unavailable(this.redis.hvals(this.keys.library));
     return all.map((json) => JSON.parse(json) as SeriesRecord).sort((a, b) => a.folder.localeCompare(b.folder));
   }
 

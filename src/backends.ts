@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { ServiceError } from './services/errors.js';
+import type { RunnerGate } from './services/runner-gate.js';
+import { LOCAL_GATE } from './services/runner-gate.js';
+import { openDatabase, type Db } from './store/database.js';
+import { StoreUnavailableError } from './store/errors.js';
+import { LocalInstanceRegistry, RedisInstanceRegistry, type InstanceRegistry } from './store/instance-registry.js';
+import { SqliteLibraryStore, asyncLibraryStore, type AsyncLibraryStore } from './store/library-store.js';
+import type { ProgressJournal, ProgressStateReader } from './store/progress-journal.js';
+import { SqliteQueueStore, asyncQueueStore, type AsyncQueueStore } from './store/queue-store.js';
+import { CommandError, RedisCommandBus, type CommandHandler, type FailureOf } from './store/redis-commands.js';
+import { createRedisClient, openRedisClient } from './store/redis-connection.js';
+import { RedisJournal } from './store/redis-journal.js';
+import { redisKeys } from './store/redis-keys.js';
+import { RedisLease } from './store/redis-lease.js';
+import { RedisLibraryStore, RedisQueueStore } from './store/redis-queue-store.js';
+import { SqliteJournal } from './store/sqlite-journal.js';
+
+/** What runs the queue: called when this instance starts and stops being the runner. */
+export interface RunnerHooks {
+  becomeRunner(token: number): Promise<void>;
+  stopRunning(reason: string): Promise<void>;
+  /** Runs a command another instance sent to the runner. */
+  handle: CommandHandler;
+  failureOf: FailureOf;
+}
+
+/** Where the state lives: one SQLite file, or Redis shared by several instances. */
+export interface Backend {
+  readonly kind: 'sqlite' | 'redis';
+  readonly journal: ProgressJournal & ProgressStateReader;
+  readonly queue: AsyncQueueStore;
+  readonly library: AsyncLibraryStore;
+  readonly registry: InstanceRegistry;
+  readonly gate: RunnerGate;
+  /** Connects (Redis) and starts running the queue here, or competing for it (Redis). */
+  start(hooks: RunnerHooks): Promise<void>;
+  /** Stops running the queue (hands the lease over at once) and closes connections. */
+  stop(): Promise<void>;
+}
+
+export function createSqliteBackend(config: AppConfig): Backend & { db: Db } {
+  const db = openDatabase(config.dataDir);
+  return {
+    kind: 'sqlite',
+    db,
+    journal: SqliteJournal.open(db),
+    queue: asyncQueueStore(new SqliteQueueStore(db)),
+    library: asyncLibraryStore(new SqliteLibraryStore(db)),
+    registry: new LocalInstanceRegistry(config.instanceId),
+    gate: LOCAL_GATE,
+    // One process runs the queue from the start; the app stops it before closing this.
+    start: (h) => h.becomeRunner(0),
+    async stop() {
+      db.close();
+    },
+  };
+}
+
+/**
+ * Redis: the journal, queue, library and history in one Redis, the queue run by whichever
+ * instance holds the lease; the others send it their changes as commands.
+ */
+export function createRedisBackend(config: AppConfig, logger: Logger): Backend {
+  const url = config.redisUrl!;
+  const keys = redisKeys();
+  const name = (role: string) => `anime-progress:${config.instanceId}:${role}`;
+  const redis = createRedisClient(url, name('cmd'));
+  const reader = createRedisClient(url, name('live'));
+  const replies = createRedisClient(url, name('replies'));
+  const commandReader = createRedisClient(url, name('commands'));
+  const clients = [redis, reader, replies, commandReader];
+  const journal = new RedisJournal({ redis, reader, keys, logger: logger.child({ component: 'redis-journal' }), retention: config.eventLogRetention });
+  let hooks: RunnerHooks | null = null;
+  /** becomeRunner/stopRunning one after another, never overlapping. */
+  let transitions: Promise<void> = Promise.resolve();
+  let running = false;
+  const lease = new RedisLease({
+    redis,
+    keys,
+    instanceId: config.instanceId,
+    logger: logger.child({ component: 'queue-lease' }),
+    onAcquired: (token) => {
+      transitions = transitions.then(async () => {
+        if (lease.held !== token) return;
+        await hooks!.becomeRunner(token);
+        running = true;
+        bus.serve(hooks!.handle, hooks!.failureOf);
+      }).catch((err: unknown) => logger.error({ err }, 'could not take over the queue'));
+    },
+    onLost: (reason) => {
+      transitions = transitions.then(async () => {
+        running = false;
+        await bus.stopServing();
+        await hooks!.stopRunning(reason);
+      }).catch((err: unknown) => logger.error({ err }, 'could not stop running the queue'));
+    },
+  });
+  // The runner's writes carry its lease: once another holds it, they are refused.
+  const fence = () => lease.fence();
+  const bus = new RedisCommandBus(redis, replies, commandReader, keys, config.instanceId, logger.child({ component: 'commands' }));
+  const gate: RunnerGate = {
+    get local() {
+      return running && lease.held !== null;
+    },
+    call: (command, args) =>
+      bus.call(command, args).catch((err: unknown) => {
+        if (err instanceof CommandError) throw new ServiceError(err.code, err.message);
+        throw err instanceof StoreUnavailableError || err instanceof ServiceError ? err : new StoreUnavailableError(err);
+      }),
+  };
+  return {
+    kind: 'redis',
+    journal,
+    queue: new RedisQueueStore(redis, keys, fence),
+    library: new RedisLibraryStore(redis, keys, fence),
+    registry: new RedisInstanceRegistry(redis, keys, config.instanceId, logger.child({ component: 'instances' })),
+    gate,
+    async start(h) {
+      hooks = h;
+      await Promise.all(clients.map((c) => openRedisClient(c, url)));
+      await journal.open();
+      await bus.open();
+      lease.start();
+    },
+    async stop() {
+      await lease.stop();
+      await transitions;
+      await bus.close();
+      await journal.close();
+      for (const c of clients) c.disconnect();
+    },
+  };
+}
