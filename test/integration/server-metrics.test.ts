@@ -23,7 +23,7 @@ describe('/health and /metrics', () => {
   it('with API_TOKEN set, /metrics needs the token (401 without it or with a wrong one)', async () => {
     app = await startTestApp({ apiToken: 'secret' });
     const metrics = new URL('/metrics', app.url);
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'secret' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'secret' }] as Array<Record<string, string>>) {
       const res = await fetch(metrics, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
