@@ -175,6 +175,8 @@ describe('list arguments', () => {
     const p = app.app.progress;
     p.startProgress('library_scan', 'SCAN', 'Scan');
     p.completeProgress('library_scan');
+    p.startProgress('download_x_1_1', 'DOWNLOAD', 'X');
+    p.failProgress('download_x_1_1', 'boom');
     p.flush();
     const q = 'query($t: [ProgressType!], $s: [ProgressStatus!]) { progressHistory(types: $t, statuses: $s) { totalCount edges { node { id } } } }';
     const { answer } = await postJson(app.url, graphqlBody(q, { t: ['SCAN', 'SCAN', 'SCAN'], s: ['COMPLETED', 'COMPLETED'] }));
