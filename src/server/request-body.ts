@@ -57,9 +57,17 @@ export function useJsonRequestBodies(): Plugin {
   };
 }
 
-/** The same error without `extensions.originalError` (which may quote the request body). */
+/**
+ * The same error without `extensions.originalError` (which may quote the request body). Its
+ * HTTP status stays 400 for every Accept: yoga answers 200 to `application/json` clients for
+ * errors marked `http.spec` unless an originalError is present, so the mark goes with it.
+ */
 function withoutOriginalError(err: unknown): unknown {
   if (!(err instanceof GraphQLError) || !err.extensions || !('originalError' in err.extensions)) return err;
-  const { originalError: _dropped, ...extensions } = err.extensions;
-  return new GraphQLError(err.message, { extensions });
+  const { originalError: _dropped, http, ...extensions } = err.extensions as Record<string, unknown> & {
+    http?: { status?: number; headers?: Record<string, string> };
+  };
+  return new GraphQLError(err.message, {
+    extensions: { ...extensions, ...(http ? { http: { status: http.status, headers: http.headers } } : {}) },
+  });
 }
