@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { boundedError } from './errors.js';
 import { fanoutField, type FanoutTarget, type ProgressFanout } from './fanout.js';
 import { listBoundsError } from './list-bounds.js';
 import type { RequestGuard } from './request-guard.js';
@@ -120,7 +121,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+          return [boundedError(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
         }
         // graphql-armor's rules (depth, aliases, cost…) throw their refusal from validate:
         // answer it as the operation's error, not as an internal error that closes the socket.
@@ -128,9 +129,9 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         try {
           errors = validate(schema, document);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+          return [boundedError(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
         }
-        if (errors.length > 0) return [...errors];
+        if (errors.length > 0) return errors.map(boundedError);
         // Here, not only in yoga's envelop: the fan-out path runs no envelop hooks.
         const tooLong = listBoundsError(document, payload.variables);
         if (tooLong) return [tooLong];

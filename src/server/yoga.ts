@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { CoreError } from '../core/errors.js';
 import { ServiceError } from '../services/errors.js';
 import { useBearerAuth } from './auth.js';
-import { maskError } from './errors.js';
+import { maskError, useBoundedValidationErrors } from './errors.js';
 import { useListBounds } from './list-bounds.js';
 import { MAX_REQUEST_BODY_BYTES, useJsonRequestBodies } from './request-body.js';
 import { useSubscriptionRootDirectivesRule } from './subscription-root-rule.js';
@@ -88,6 +88,7 @@ export function createYogaServer({ context, logger, checkToken, production, allo
       useBearerAuth(checkToken),
       useJsonRequestBodies(),
       useSubscriptionRootDirectivesRule(),
+      useBoundedValidationErrors(),
       useListBounds(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth },

@@ -207,6 +207,23 @@ describe('refusals that used to fail inside', () => {
     expect(logged).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['an invalid enum value in a variable', 'query($t: [ProgressType!]) { activeProgress(types: $t) { id } }', { t: ['X'.repeat(10_240)] }],
+    ['an unknown field', `{ a${'X'.repeat(10_240)} }`, undefined],
+    ['an unknown catalog key', `mutation { addSeries(key: "${'X'.repeat(1_500)}") { key } }`, undefined],
+  ])('%s is refused with a message that does not echo 10 KB back, over HTTP and WebSocket', async (_name, query, variables) => {
+    app = await startTestApp();
+    const http = await rawRequest(app.url, { method: 'POST', headers: JSON_HEADERS, body: graphqlBody(query, variables) });
+    const ws = await rawWs(app.url);
+    ws.subscribe('1', query, variables);
+    const overWs = JSON.stringify((await answerTo(ws, '1')).payload);
+    for (const text of [http.body, overWs]) {
+      expect(text).toMatch(/"message":"[^"]/);
+      expect(text).toMatch(/cut: the message held \d+ characters/);
+      expect(text.length).toBeLessThan(2_500);
+    }
+  });
+
   it('an invalid 10 KB cursor is refused without being echoed back whole', async () => {
     app = await startTestApp();
     const cursor = 'c'.repeat(10 * 1024);
