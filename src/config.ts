@@ -87,14 +87,21 @@ const originList = z
       } catch {
         url = null;
       }
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
+      const isOrigin =
+        url !== null &&
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        (url.pathname === '/' || url.pathname === '') &&
+        !url.search &&
+        !url.hash &&
+        !url.username;
+      if (!isOrigin) {
         ctx.addIssue({
           code: 'custom',
           message: `ALLOWED_ORIGINS entries must be origins like https://anime.example.com (scheme, host, optional port), got "${entry}"`,
         });
         return z.NEVER;
       }
-      origins.push(url.origin);
+      origins.push(url!.origin);
     }
     return origins;
   });

@@ -170,6 +170,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
   // graphql-ws logs any socket error with console.error and a stack trace; most are a client's
   // bad frame (too large, not UTF-8, bad opcode), which ws answers by closing the socket
   // itself (1009, 1007, 1002). Those get one log line; anything else is a fault, closed with 1011.
+  // Registered after useServer: listeners run in order, so graphql-ws's is there to replace.
   wss.on('connection', (socket: WebSocket) => {
     socket.removeAllListeners('error');
     socket.on('error', (err: Error & { code?: string }) => {
