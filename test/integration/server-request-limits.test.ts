@@ -186,19 +186,24 @@ describe('list arguments', () => {
 
 describe('refusals that used to fail inside', () => {
   it.each([
-    ['SSE', 'sse'],
-    ['WebSocket', 'ws'],
-  ])('@skip on a subscription root field is a validation error over %s, not "Unexpected error"', async (_name, transport) => {
+    ['SSE', 'sse', 'subscription { progressEvents @skip(if: true) { cursor } }', undefined],
+    ['WebSocket', 'ws', 'subscription { progressEvents @skip(if: true) { cursor } }', undefined],
+    ['SSE', 'sse', 'subscription S($on: Boolean!) { progressEvents @include(if: $on) { cursor } }', { on: true }],
+    ['WebSocket', 'ws', 'subscription S($on: Boolean!) { progressEvents @include(if: $on) { cursor } }', { on: true }],
+  ])('@skip/@include on a subscription root field is a validation error over %s, not "Unexpected error" (%#)', async (_name, transport, query, variables) => {
     app = await startTestApp();
     const logged = vi.spyOn(app.app.logger, 'error');
-    const query = 'subscription { progressEvents @skip(if: true) { cursor } }';
     let errors: Array<{ message: string; extensions?: { code?: string } }>;
     if (transport === 'ws') {
       const ws = await rawWs(app.url);
-      ws.subscribe('1', query);
+      ws.subscribe('1', query, variables);
       errors = (await answerTo(ws, '1')).payload as typeof errors;
     } else {
-      const res = await rawRequest(app.url, { method: 'POST', headers: { ...JSON_HEADERS, accept: 'text/event-stream' }, body: graphqlBody(query) });
+      const res = await rawRequest(app.url, {
+        method: 'POST',
+        headers: { ...JSON_HEADERS, accept: 'text/event-stream' },
+        body: graphqlBody(query, variables),
+      });
       const data = /^data: (.+)$/m.exec(res.body)?.[1];
       errors = (JSON.parse(data ?? res.body) as GraphQLAnswer).errors ?? [];
     }
