@@ -75,7 +75,12 @@ export async function readSeriesInfo(seriesDir: string): Promise<SeriesInfo | nu
   }
 }
 
-/** The series folders directly below the library root, sorted by folder name. A missing root is an empty library. */
+/**
+ * The series folders directly below the library root, sorted by folder name. A missing root is
+ * an empty library. A folder whose name the service would refuse (see validateFolderName: a
+ * hidden `.folder`, `con`, invisible characters…) is not a series: nothing could be downloaded
+ * into it, and it would fail every request that touches the whole library.
+ */
 export async function listSeriesFolders(libraryDir: string): Promise<SeriesFolder[]> {
   const root = path.resolve(libraryDir);
   let entries;
@@ -87,7 +92,7 @@ export async function listSeriesFolders(libraryDir: string): Promise<SeriesFolde
   }
   const found = await Promise.all(
     entries
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && isValidFolderName(e.name))
       .map(async (e) => {
         const dir = path.join(root, e.name);
         const info = await readSeriesInfo(dir);
@@ -154,6 +159,16 @@ export function validateFolderName(name: string): void {
   if (name.startsWith('.')) fail('it starts with a dot (a hidden folder, or a relative path reference)');
   if (RESERVED_DEVICE_NAME.test(name)) fail('it is a reserved device name on Windows (con, prn, aux, nul, com1…, lpt1…)');
   if (Buffer.byteLength(name) > MAX_FOLDER_NAME_BYTES) fail(`it is longer than ${MAX_FOLDER_NAME_BYTES} bytes`);
+}
+
+/** {@link validateFolderName} as a predicate. */
+export function isValidFolderName(name: string): boolean {
+  try {
+    validateFolderName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

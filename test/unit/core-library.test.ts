@@ -56,6 +56,10 @@ describe('listSeriesFolders', () => {
     await touch('EmptyKey/series.json', JSON.stringify({ key: '', name: 'x' }));
     await touch('file.json', JSON.stringify({ key: 'f', name: 'F' }));
     await touch('Deep/inner/series.json', JSON.stringify({ key: 'deep', name: 'Deep' }));
+    // Names the service refuses (not portable) are not series either.
+    await touch('.hidden/series.json', JSON.stringify({ key: 'h', name: 'H' }));
+    await touch('con/series.json', JSON.stringify({ key: 'c', name: 'C' }));
+    await touch('Nar\u200Buto/series.json', JSON.stringify({ key: 'z', name: 'Z' }));
 
     const found = await listSeriesFolders(root);
     expect(found.map(({ folder, key, name }) => ({ folder, key, name }))).toEqual([
