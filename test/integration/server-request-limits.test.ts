@@ -114,14 +114,16 @@ describe('WebSocket messages and operations', () => {
       ws.subscribe(String(i), i % 2 ? 'subscription { progressEvents { cursor } }' : 'subscription { queueUpdated { isRunning } }');
     }
     const refused = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => ws.waitFor((m) => m.type === 'error' && m.id === String(101 + i), `the refusal of ${101 + i}`)),
+      Array.from({ length: 50 }, (_, i) =>
+        ws.waitFor((m) => m.type === 'error' && m.id === String(101 + i), `the refusal of ${101 + i}`, 5_000),
+      ),
     );
     for (const m of refused) {
       const [error] = m.payload as Array<{ message: string; extensions?: { code?: string } }>;
       expect(error!.message).toMatch(/at most 100 at once/);
       expect(error!.extensions?.code).toBe('TOO_MANY_OPERATIONS');
     }
-    await waitForWsSubscriptions(app.url, WS_MAX_OPERATIONS);
+    await waitForWsSubscriptions(app.url, WS_MAX_OPERATIONS, 5_000);
     expect(ws.messages.filter((m) => m.type === 'error')).toHaveLength(50);
     expect(ws.socket.readyState).toBe(ws.socket.OPEN);
 
