@@ -500,7 +500,9 @@ export class ProgressService {
 
   private parseCursor(cursor: string): number {
     if (!/^\d{1,15}$/.test(cursor)) {
-      throw new BadInputError(`after: "${cursor}" is not a cursor this service issued`);
+      // Quoted only in part: whatever a client sends (10 KB of it) is not echoed back whole.
+      const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…" (${cursor.length} characters)` : `${cursor}"`;
+      throw new BadInputError(`after: "${shown} is not a cursor this service issued`);
     }
     const seq = Number(cursor);
     this.flush();
