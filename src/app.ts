@@ -1,14 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { AppConfig } from './config.js';
+import { isLoopback, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
 import { maskError } from './server/errors.js';
 import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
-import { createMetrics } from './server/metrics.js';
+import { createMetrics, serveMetrics } from './server/metrics.js';
 import { attachProgressLogging } from './server/progress-logging.js';
+import { createRequestGuard, refuseRequest } from './server/request-guard.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
@@ -94,22 +95,33 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const checkToken = createTokenCheck(config.apiToken);
   const serviceInfo = new ServiceInfoService(backend.registry, config.instanceId);
   const appContext = { progress, anime, downloads, serviceInfo };
-  const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
+  const yoga = createYogaServer({
+    context: appContext,
+    logger,
+    checkToken,
+    production: config.production,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const guard = createRequestGuard({
+    loopback: isLoopback(config.host),
+    allowedOrigins: config.allowedOrigins,
+    allowedHosts: config.allowedHosts,
+  });
 
   const server: Server = createServer((req, res) => {
+    // Foreign origins and (on loopback) foreign Host names get nothing, whatever the path.
+    const refused = guard(req.headers);
+    if (refused) {
+      refuseRequest(res, refused);
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
     }
     if (path === '/metrics' && req.method === 'GET') {
-      metrics.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
-        (err: unknown) => {
-          logger.error({ err }, 'metrics failed');
-          res.writeHead(500).end();
-        },
-      );
+      serveMetrics(metrics, req, res, { checkToken, logger });
       return;
     }
     void yoga.handle(req, res);
@@ -120,7 +132,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     formatError: (error) => maskError(error, 'Unexpected error.', !config.production) as GraphQLError,
     ...options.fanout,
   });
-  const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, metrics });
+  const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, guard, metrics, logger });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_CREDENTIAL_LENGTH } from './server/auth.js';
+import { normalizeHost } from './server/request-guard.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-limits.js';
 
 /** Everything the service is configured with; `loadConfig` builds it from the environment. */
@@ -19,6 +21,16 @@ export interface AppConfig {
   catalogUrl: string | null;
   /** Shared secret every GraphQL operation must present; null: no auth (loopback only). @default null */
   apiToken: string | null;
+  /**
+   * Browser origins (normalized, e.g. `https://anime.example.com`) that may call the service
+   * besides its own; a request with any other `Origin` is refused with 403. @default []
+   */
+  allowedOrigins: string[];
+  /**
+   * `Host` names (lower case; `name` for any port, `name:port` for one) accepted besides the
+   * loopback names while HOST is a loopback address; others get 403 (DNS rebinding). @default []
+   */
+  allowedHosts: string[];
   /** Downloads run at once. @default 1 */
   downloadConcurrency: number;
   /** pino level. @default 'info' */
@@ -66,6 +78,68 @@ const int = (name: string, min: number, max: number, fallback: number) =>
       return n;
     });
 
+/** Longest API_TOKEN: "Bearer <token>" must fit in the credential length the service reads. */
+export const MAX_API_TOKEN_LENGTH = MAX_CREDENTIAL_LENGTH - 'Bearer '.length;
+
+/** Comma-separated list: entries trimmed, empty ones dropped. */
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/** ALLOWED_ORIGINS entries as browsers send them in `Origin` (scheme://host[:port], no path). */
+const originList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const origins: string[] = [];
+    for (const entry of list(v)) {
+      let url: URL | null = null;
+      try {
+        url = new URL(entry);
+      } catch {
+        url = null;
+      }
+      const isOrigin =
+        url !== null &&
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        (url.pathname === '/' || url.pathname === '') &&
+        !url.search &&
+        !url.hash &&
+        !url.username;
+      if (!isOrigin) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ALLOWED_ORIGINS entries must be origins like https://anime.example.com (scheme, host, optional port), got "${entry}"`,
+        });
+        return z.NEVER;
+      }
+      origins.push(url!.origin);
+    }
+    return origins;
+  });
+
+/** ALLOWED_HOSTS entries: a host name or address, optionally with a port. */
+const hostList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const hosts: string[] = [];
+    for (const entry of list(v)) {
+      const normalized = normalizeHost(entry);
+      if (normalized === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ALLOWED_HOSTS entries must be host names like anime.example.com or anime.example.com:8080, got "${entry}"`,
+        });
+        return z.NEVER;
+      }
+      hosts.push(normalized);
+    }
+    return hosts;
+  });
+
 const env = z.object({
   PORT: int('PORT', 0, 65535, 4000),
   HOST: z.string().optional().transform((v) => v?.trim() || '127.0.0.1'),
@@ -85,7 +159,22 @@ const env = z.object({
         return z.NEVER;
       }
     }),
-  API_TOKEN: z.string().optional().transform((v) => (v === undefined || v === '' ? null : v)),
+  API_TOKEN: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return null;
+      if (v.length > MAX_API_TOKEN_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `API_TOKEN must be at most ${MAX_API_TOKEN_LENGTH} characters (credentials longer than ${MAX_CREDENTIAL_LENGTH} are refused unread), got ${v.length}`,
+        });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  ALLOWED_ORIGINS: originList,
+  ALLOWED_HOSTS: hostList,
   DOWNLOAD_CONCURRENCY: int('DOWNLOAD_CONCURRENCY', 1, 32, 1),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -151,6 +240,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     libraryDir: e.LIBRARY_DIR,
     catalogUrl: e.CATALOG_URL,
     apiToken: e.API_TOKEN,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    allowedHosts: e.ALLOWED_HOSTS,
     downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',

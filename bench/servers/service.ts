@@ -21,6 +21,8 @@ const config: AppConfig = {
   libraryDir,
   catalogUrl: 'http://127.0.0.1:9', // never asked: the benchmark does not scan or download
   apiToken: null,
+  allowedOrigins: [],
+  allowedHosts: [],
   downloadConcurrency: 1,
   logLevel: 'silent',
   production: true,

@@ -75,7 +75,12 @@ export async function readSeriesInfo(seriesDir: string): Promise<SeriesInfo | nu
   }
 }
 
-/** The series folders directly below the library root, sorted by folder name. A missing root is an empty library. */
+/**
+ * The series folders directly below the library root, sorted by folder name. A missing root is
+ * an empty library. A folder whose name the service would refuse (see validateFolderName: a
+ * hidden `.folder`, `con`, invisible characters…) is not a series: nothing could be downloaded
+ * into it, and it would fail every request that touches the whole library.
+ */
 export async function listSeriesFolders(libraryDir: string): Promise<SeriesFolder[]> {
   const root = path.resolve(libraryDir);
   let entries;
@@ -87,7 +92,7 @@ export async function listSeriesFolders(libraryDir: string): Promise<SeriesFolde
   }
   const found = await Promise.all(
     entries
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && isValidFolderName(e.name))
       .map(async (e) => {
         const dir = path.join(root, e.name);
         const info = await readSeriesInfo(dir);
@@ -120,8 +125,25 @@ export async function findEpisodeFiles(seriesDir: string): Promise<EpisodeFiles>
   return { files, has: (season, episode) => keys.has(episodeKey(season, episode)) };
 }
 
+/** C0 and C1 control characters. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 /**
- * Checks that `name` is one harmless path segment.
+ * Characters that change how the text around them is shown without being seen themselves:
+ * bidirectional marks, embeddings, overrides and isolates (a name can display as another, e.g.
+ * "evil\u202Evkm.exe"), and zero-width or invisible characters (two names that look the same).
+ */
+const INVISIBLE_CHARACTERS = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+/**
+ * Windows' reserved device names, alone or with any extension (`con`, `NUL`, `aux.txt`,
+ * `com1.tar.gz`): such a folder cannot be opened there, e.g. on a library shared over SMB.
+ */
+const RESERVED_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)\s*(\..*)?$/i;
+
+/**
+ * Checks that `name` is one harmless, portable path segment: not empty, no separators, no
+ * control, bidirectional or zero-width characters, no leading dot (hidden, or `.`, `..`,
+ * `...`), no reserved device name, not too long.
  * @throws InvalidFolderError
  */
 export function validateFolderName(name: string): void {
@@ -129,12 +151,24 @@ export function validateFolderName(name: string): void {
     throw new InvalidFolderError(name, reason);
   };
   if (typeof name !== 'string' || name.length === 0) fail('it is empty');
-  if (name.trim() !== name) fail('it starts or ends with whitespace');
   if (name === '.' || name === '..') fail('it is a relative path reference');
   if (/[/\\]/.test(name)) fail('it contains a path separator');
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) fail('it contains control characters');
+  if (CONTROL_CHARACTERS.test(name)) fail('it contains control characters');
+  if (INVISIBLE_CHARACTERS.test(name)) fail('it contains bidirectional-override or zero-width (invisible) characters');
+  if (name.trim() !== name) fail('it starts or ends with whitespace');
+  if (name.startsWith('.')) fail('it starts with a dot (a hidden folder, or a relative path reference)');
+  if (RESERVED_DEVICE_NAME.test(name)) fail('it is a reserved device name on Windows (con, prn, aux, nul, com1…, lpt1…)');
   if (Buffer.byteLength(name) > MAX_FOLDER_NAME_BYTES) fail(`it is longer than ${MAX_FOLDER_NAME_BYTES} bytes`);
+}
+
+/** {@link validateFolderName} as a predicate. */
+export function isValidFolderName(name: string): boolean {
+  try {
+    validateFolderName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -149,7 +183,8 @@ export function sanitizeName(name: string, fallback = 'Untitled'): string {
 function cleanSegment(name: string): string {
   let s = name
     // eslint-disable-next-line no-control-regex
-    .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, ' ')
+    .replace(/[/\\:*?"<>|\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(new RegExp(INVISIBLE_CHARACTERS.source, 'g'), '')
     .replace(/\s+/g, ' ')
     // Leading dots would hide the folder or make '..'; trailing dots and spaces upset Windows shares.
     .replace(/^[\s.]+|[\s.]+$/g, '');
@@ -158,6 +193,8 @@ function cleanSegment(name: string): string {
     while (Buffer.byteLength(chars.join('')) > MAX_FOLDER_NAME_BYTES) chars.pop();
     s = chars.join('').trimEnd();
   }
+  // "Con" the series gets "Con_" the folder ("aux.txt": "aux_.txt"): recognisable and portable.
+  if (RESERVED_DEVICE_NAME.test(s)) s = s.replace(/^[^.\s]+/, (base) => `${base}_`);
   return s;
 }
 
@@ -184,7 +221,7 @@ export function resolveInside(root: string, ...segments: string[]): string {
   const base = path.resolve(root);
   const target = path.resolve(base, ...segments);
   const rel = path.relative(base, target);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new PathOutsideLibraryError(target);
+  if (rel === '' || isOutside(rel)) throw new PathOutsideLibraryError(target);
   return target;
 }
 
@@ -195,7 +232,12 @@ export function resolveInside(root: string, ...segments: string[]): string {
 export async function assertRealPathInside(root: string, target: string): Promise<void> {
   const [realRoot, realTarget] = await Promise.all([realpath(root), realpath(target)]);
   const rel = path.relative(realRoot, realTarget);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new PathOutsideLibraryError(target);
+  if (rel === '' || isOutside(rel)) throw new PathOutsideLibraryError(target);
+}
+
+/** Whether a path relative to the root leads out of it (`..`, `../x`), not merely starts with dots (`...x`). */
+function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
 }
 
 /**

@@ -57,6 +57,11 @@ export const ProgressEventRef = builder.objectRef<ProgressEvent>('ProgressEvent'
   }),
 });
 
+/** A list argument without repeats (first-seen order): filters and SQL get each value once. */
+function distinct<T>(values: readonly T[] | null | undefined): T[] | null | undefined {
+  return values == null ? values : [...new Set(values)];
+}
+
 const pageSize = z
   .number()
   .int()
@@ -75,7 +80,7 @@ builder.queryFields((t) => ({
     type: [ProgressRef],
     description: 'Operations not yet finished, oldest first.',
     args: { types: t.arg({ type: [ProgressTypeEnum], required: false }) },
-    resolve: (_root, { types }, ctx) => ctx.progress.getActive(types),
+    resolve: (_root, { types }, ctx) => ctx.progress.getActive(distinct(types)),
   }),
   progressHistory: t.connection(
     {
@@ -100,8 +105,8 @@ builder.queryFields((t) => ({
           async ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) => {
             if (inverted || before) throw new BadInputError('progressHistory pages forward only: use first and after');
             const page = await ctx.progress.fetchHistory({
-              types: args.types,
-              statuses: args.statuses,
+              types: distinct(args.types),
+              statuses: distinct(args.statuses),
               before: after ? Number(after) : null,
               limit,
             });
@@ -140,8 +145,8 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) =>
       ctx.progress.stream({
-        types: args.types,
-        ids: args.ids?.map(String),
+        types: distinct(args.types),
+        ids: distinct(args.ids?.map(String)),
         snapshot: args.snapshot,
         after: args.after,
       }),

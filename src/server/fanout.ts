@@ -145,9 +145,12 @@ export class ProgressFanout {
     if (variables.errors) throw variables.errors[0]!;
     const values = getArgumentValues(fieldDef, field, variables.coerced);
     if (field.name.value === 'progressUpdated') return { ids: [String(values.id)] };
+    // As the resolver does: each filter value once.
+    const types = values.types as ProgressType[] | null | undefined;
+    const ids = values.ids as unknown[] | null | undefined;
     return {
-      types: (values.types as ProgressType[] | null | undefined) ?? null,
-      ids: ((values.ids as string[] | null | undefined) ?? null)?.map(String) ?? null,
+      types: types ? [...new Set(types)] : null,
+      ids: ids ? [...new Set(ids.map(String))] : null,
       snapshot: (values.snapshot as boolean | null | undefined) ?? null,
       after: (values.after as string | null | undefined) ?? null,
     };

@@ -1,6 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProgressService } from '../services/progress-service.js';
 import { PROGRESS_TYPES, type ProgressEvent } from '../services/progress-types.js';
+import { UNAUTHENTICATED_BODY, UNAUTHENTICATED_HEADERS } from './auth.js';
 
 export interface AppMetrics {
   registry: Registry;
@@ -49,4 +52,28 @@ export function createMetrics(progress: ProgressService): AppMetrics {
   };
   progress.subscribe('progress', onEvent);
   return { registry, wsConnections, wsSubscriptions, detach: () => progress.unsubscribe('progress', onEvent) };
+}
+
+/**
+ * Answers GET /metrics: the Prometheus text, to a caller with the API token when one is set
+ * (the metrics tell what runs, how much and how often; a scraper sends the same
+ * `Authorization: Bearer <token>` as any client).
+ */
+export function serveMetrics(
+  metrics: AppMetrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { checkToken, logger }: { checkToken: (authorization: unknown) => boolean; logger: Logger },
+): void {
+  if (!checkToken(req.headers.authorization)) {
+    res.writeHead(401, UNAUTHENTICATED_HEADERS).end(UNAUTHENTICATED_BODY);
+    return;
+  }
+  metrics.registry.metrics().then(
+    (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+    (err: unknown) => {
+      logger.error({ err }, 'metrics failed');
+      res.writeHead(500).end();
+    },
+  );
 }

@@ -2,8 +2,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { boundedError } from './errors.js';
 import { fanoutField, type FanoutTarget, type ProgressFanout } from './fanout.js';
+import { listBoundsError } from './list-bounds.js';
+import type { RequestGuard } from './request-guard.js';
 import type { AppContext } from '../schema/builder.js';
 import type { AppMetrics } from './metrics.js';
 import type { Yoga } from './yoga.js';
@@ -14,6 +18,14 @@ export const WS_MAX_PAYLOAD = 1024 * 1024;
 const GOING_AWAY = 1001;
 /** A client must send connection_init within this time. */
 export const WS_CONNECTION_INIT_TIMEOUT_MS = 5_000;
+/**
+ * Operations one connection may hold at once (subscriptions, and queries or mutations still
+ * running), whichever path serves them. Each costs memory for as long as it lives; a client
+ * needs a handful, and a dashboard a few dozen.
+ */
+export const WS_MAX_OPERATIONS = 100;
+/** WebSocket close code for an unexpected server fault (RFC 6455). */
+const INTERNAL_ERROR = 1011;
 
 export interface WebSocketOptions {
   server: Server;
@@ -22,7 +34,10 @@ export interface WebSocketOptions {
   fanout: ProgressFanout;
   yoga: Yoga;
   checkToken: (authorization: unknown) => boolean;
+  /** Origin and Host checks, applied at the upgrade (a refused upgrade gets 403). */
+  guard: RequestGuard;
   metrics: AppMetrics;
+  logger: Logger;
 }
 
 /**
@@ -48,8 +63,19 @@ type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: 
  * graphql-armor's limits, error masking and the schema are the same as over HTTP.
  * Auth: the token travels in connection params; without it the socket closes with 4403.
  */
-export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, metrics }: WebSocketOptions) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: WS_MAX_PAYLOAD });
+export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, guard, metrics, logger }: WebSocketOptions) {
+  const log = logger.child({ component: 'websocket' });
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: WS_MAX_PAYLOAD,
+    // ws answers a refused upgrade with this status and reason, before any WebSocket exists.
+    verifyClient: ({ req }, done) => {
+      const refused = guard(req.headers);
+      if (refused) done(false, 403, `Forbidden: ${refused}`);
+      else done(true);
+    },
+  });
   wss.on('connection', (socket) => {
     metrics.wsConnections.inc();
     socket.once('close', () => metrics.wsConnections.dec());
@@ -76,6 +102,15 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
       // false closes the socket with 4403 Forbidden, as the contract says.
       onConnect: (ctx) => checkToken(authorizationOf(ctx.connectionParams)),
       onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws registers the operation before this hook runs: the count includes it.
+        if (Object.keys(ctx.subscriptions).length > WS_MAX_OPERATIONS) {
+          return [
+            new GraphQLError(
+              `Too many operations on this connection: at most ${WS_MAX_OPERATIONS} at once; complete one (or open another connection) first`,
+              { extensions: { code: 'TOO_MANY_OPERATIONS' } },
+            ),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -86,7 +121,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+          return [boundedError(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
         }
         // graphql-armor's rules (depth, aliases, cost…) throw their refusal from validate:
         // answer it as the operation's error, not as an internal error that closes the socket.
@@ -94,9 +129,12 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         try {
           errors = validate(schema, document);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+          return [boundedError(err instanceof GraphQLError ? err : new GraphQLError(String(err)))];
         }
-        if (errors.length > 0) return [...errors];
+        if (errors.length > 0) return errors.map(boundedError);
+        // Here, not only in yoga's envelop: the fan-out path runs no envelop hooks.
+        const tooLong = listBoundsError(document, payload.variables);
+        if (tooLong) return [tooLong];
         const target: FanoutTarget = {
           socket: ctx.extra.socket,
           id,
@@ -129,6 +167,21 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
     },
     wss,
   );
+  // graphql-ws logs any socket error with console.error and a stack trace; most are a client's
+  // bad frame (too large, not UTF-8, bad opcode), which ws answers by closing the socket
+  // itself (1009, 1007, 1002). Those get one log line; anything else is a fault, closed with 1011.
+  // Registered after useServer: listeners run in order, so graphql-ws's is there to replace.
+  wss.on('connection', (socket: WebSocket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err: Error & { code?: string }) => {
+      if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
+        log.info({ code: err.code, reason: err.message }, 'closed a WebSocket after a bad frame from the client');
+        return;
+      }
+      log.error({ err }, 'WebSocket error');
+      socket.close(INTERNAL_ERROR, 'Internal server error');
+    });
+  });
   return {
     wss,
     /** Closes every socket with 1001 Going Away and stops the server. */

@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import { CoreError } from '../core/errors.js';
 import { ServiceError } from '../services/errors.js';
 import { useBearerAuth } from './auth.js';
-import { maskError } from './errors.js';
+import { maskError, useBoundedValidationErrors } from './errors.js';
+import { useListBounds } from './list-bounds.js';
+import { MAX_REQUEST_BODY_BYTES, useJsonRequestBodies } from './request-body.js';
+import { useSubscriptionRootDirectivesRule } from './subscription-root-rule.js';
 import type { AppContext } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 
@@ -39,12 +42,18 @@ export interface YogaOptions {
   logger: Logger;
   checkToken: (authorization: unknown) => boolean;
   production: boolean;
+  /**
+   * Origins besides the service's own that get CORS headers (requests from any other origin
+   * never reach yoga: the request guard refuses them). @default []
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, AppContext>;
 
-export function createYogaServer({ context, logger, checkToken, production }: YogaOptions): Yoga {
+export function createYogaServer({ context, logger, checkToken, production, allowedOrigins = [] }: YogaOptions): Yoga {
   const log = logger.child({ component: 'graphql' });
+  const corsOrigins = new Set(allowedOrigins);
   return createYoga<Record<string, unknown>, AppContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -53,6 +62,15 @@ export function createYogaServer({ context, logger, checkToken, production }: Yo
     renderGraphiQL,
     graphiql: { title: 'Anime progress', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     landingPage: false,
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    // File uploads are not part of this API, and a multipart body is a form a page can post.
+    multipart: false,
+    // CORS headers for the ALLOWED_ORIGINS only (yoga's default reflects any origin, with
+    // credentials); same-origin pages need none.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && corsOrigins.has(origin) ? { origin: [origin], credentials: true } : false;
+    },
     maskedErrors: { maskError, isDev: !production },
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
@@ -68,6 +86,10 @@ export function createYogaServer({ context, logger, checkToken, production }: Yo
     },
     plugins: [
       useBearerAuth(checkToken),
+      useJsonRequestBodies(),
+      useSubscriptionRootDirectivesRule(),
+      useBoundedValidationErrors(),
+      useListBounds(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth },
         costLimit: { maxCost: QUERY_LIMITS.maxCost },

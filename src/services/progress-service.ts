@@ -122,8 +122,11 @@ function isSync(journal: ProgressJournal): journal is ProgressJournal & SyncJour
 /** The error a failed cursor check is answered with. */
 function cursorError(cursor: string, check: Exclude<CursorCheck, { ok: true }>): ServiceError {
   switch (check.reason) {
-    case 'malformed':
-      return new BadInputError(`after: "${cursor}" is not a cursor this service issued`);
+    case 'malformed': {
+      // Quoted only in part: whatever a client sends (10 KB of it) is not echoed back whole.
+      const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…" (${cursor.length} characters)` : `${cursor}"`;
+      return new BadInputError(`after: "${shown} is not a cursor this service issued`);
+    }
     case 'ahead':
       return new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${check.newest})`);
     case 'expired':

@@ -45,6 +45,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     libraryDir: overrides.libraryDir ?? tempDir('anime-lib-').path,
     catalogUrl: null,
     apiToken: null,
+    allowedOrigins: [],
+    allowedHosts: [],
     downloadConcurrency: 1,
     logLevel: 'silent',
     production: false,

@@ -1,9 +1,9 @@
 /** Reads an app's /metrics and waits on its samples (e.g. until a subscription is registered). */
 import { sleep } from './wait.js';
 
-/** /metrics of the app whose GraphQL endpoint is `graphqlUrl`, as text. */
-export async function fetchMetrics(graphqlUrl: string): Promise<string> {
-  const res = await fetch(new URL('/metrics', graphqlUrl));
+/** /metrics of the app whose GraphQL endpoint is `graphqlUrl`, as text (`token`: the app's API_TOKEN, if set). */
+export async function fetchMetrics(graphqlUrl: string, token?: string): Promise<string> {
+  const res = await fetch(new URL('/metrics', graphqlUrl), token ? { headers: { authorization: `Bearer ${token}` } } : {});
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return res.text();
 }

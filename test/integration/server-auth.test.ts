@@ -113,6 +113,29 @@ describe('API token (apiToken: "secret")', () => {
     expect(first!.progressEvents.progress.id).toBe('library_scan');
   });
 
+  it('a huge malformed credential in connection_init is refused at once: /health keeps answering', async () => {
+    app = await startTestApp({ apiToken: 'secret' });
+    const ws = await rawWs(app.url);
+    // Quadratic for a backtracking /^Bearer\s+(.+)$/: this one frame held the event loop ~18 s.
+    ws.send({ type: 'connection_init', payload: { authorization: `Bearer${' '.repeat(200_000)}a\nb` } });
+    const health = fetch(new URL('/health', app.url)).then((r) => r.status);
+    // Generous deadlines (the old check took 18 s and more); a fixed check takes microseconds.
+    const { code } = await withTimeout(ws.closed, 5_000, 'the socket to be refused');
+    expect(code).toBe(4403);
+    expect(await withTimeout(health, 5_000, '/health to answer while the credential is checked')).toBe(200);
+  });
+
+  it('a credential over 1 KiB is refused unread, over HTTP and WebSocket', async () => {
+    const token = 'k'.repeat(1_100);
+    app = await startTestApp({ apiToken: token });
+    const { status, body } = await post(app.url, { authorization: `Bearer ${token}` });
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const ws = await rawWs(app.url);
+    ws.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+    expect((await withTimeout(ws.closed, 2_000, 'the socket to close')).code).toBe(4403);
+  });
+
   it('the GraphiQL page loads without a token', async () => {
     app = await startTestApp({ apiToken: 'secret' });
     const res = await fetch(app.url, { headers: { accept: 'text/html' } });

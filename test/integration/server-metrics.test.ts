@@ -20,6 +20,21 @@ describe('/health and /metrics', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('with API_TOKEN set, /metrics needs the token (401 without it or with a wrong one)', async () => {
+    app = await startTestApp({ apiToken: 'secret' });
+    const metrics = new URL('/metrics', app.url);
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'secret' }] as Array<Record<string, string>>) {
+      const res = await fetch(metrics, { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      const body = await res.text();
+      expect(body).toMatch(/UNAUTHENTICATED/);
+      expect(body).not.toMatch(/progress_events_total|process_cpu/);
+    }
+    const text = await fetchMetrics(app.url, 'secret');
+    expect(text).toMatch(/^# HELP progress_events_total /m);
+  });
+
   it('/metrics is Prometheus text with progress counters and gauges, and process metrics', async () => {
     app = await startTestApp();
     const p = app.app.progress;

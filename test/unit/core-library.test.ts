@@ -56,6 +56,10 @@ describe('listSeriesFolders', () => {
     await touch('EmptyKey/series.json', JSON.stringify({ key: '', name: 'x' }));
     await touch('file.json', JSON.stringify({ key: 'f', name: 'F' }));
     await touch('Deep/inner/series.json', JSON.stringify({ key: 'deep', name: 'Deep' }));
+    // Names the service refuses (not portable) are not series either.
+    await touch('.hidden/series.json', JSON.stringify({ key: 'h', name: 'H' }));
+    await touch('con/series.json', JSON.stringify({ key: 'c', name: 'C' }));
+    await touch('Nar\u200Buto/series.json', JSON.stringify({ key: 'z', name: 'Z' }));
 
     const found = await listSeriesFolders(root);
     expect(found.map(({ folder, key, name }) => ({ folder, key, name }))).toEqual([
@@ -116,6 +120,19 @@ describe('folder names and paths', () => {
     ['a\u0000b', 'control'],
     [' padded', 'whitespace'],
     ['x'.repeat(201), 'longer'],
+    // Portable names (the contract's "Safety limits"):
+    ['...', 'dot'],
+    ['.hidden', 'dot'],
+    ['con', 'reserved'],
+    ['NUL', 'reserved'],
+    ['aux.txt', 'reserved'],
+    ['Com1.tar.gz', 'reserved'],
+    ['lpt9', 'reserved'],
+    ['a\u0085b', 'control'],
+    ['evil\u202Egnp.exe', 'bidirectional'],
+    ['a\u2067b', 'bidirectional'],
+    ['Nar\u200Buto', 'zero-width'],
+    ['Naruto\uFEFF', 'zero-width'],
   ])('rejects %j', (name, reason) => {
     let caught: unknown;
     try {
@@ -130,7 +147,9 @@ describe('folder names and paths', () => {
 
   it('accepts ordinary names', () => {
     expect(() => validateFolderName('Fullmetal Alchemist - Brotherhood (2009)')).not.toThrow();
-    expect(() => validateFolderName('.hidden is fine')).not.toThrow();
+    for (const name of ['Re:Zero', 'Console', 'con-artist', 'auxiliary.txt', 'com10', 'Naruto...', 'Frieren 葬送のフリーレン', 'a.b']) {
+      expect(() => validateFolderName(name), name).not.toThrow();
+    }
   });
 
   it('sanitizes series names into one safe segment', () => {
@@ -139,7 +158,12 @@ describe('folder names and paths', () => {
     expect(sanitizeName('..')).toBe('Untitled');
     expect(sanitizeName('../../etc', 'k')).toBe('etc');
     expect(sanitizeName('///', 'my-key')).toBe('my-key');
-    for (const n of ['a/b', '..\\..', 'x\u0000y']) expect(() => validateFolderName(sanitizeName(n))).not.toThrow();
+    expect(sanitizeName('Con')).toBe('Con_');
+    expect(sanitizeName('aux.txt')).toBe('aux_.txt');
+    expect(sanitizeName('Nar\u200Buto\u202E')).toBe('Naruto');
+    for (const n of ['a/b', '..\\..', 'x\u0000y', 'nul', '.hidden', 'x\u0085\u2066y']) {
+      expect(() => validateFolderName(sanitizeName(n)), n).not.toThrow();
+    }
   });
 
   it('names episode files per the contract', () => {
