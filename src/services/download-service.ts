@@ -450,8 +450,8 @@ export class DownloadService {
     const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
     const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
     const finished = counts.completed + counts.failed;
-    const current = this.progress.activeRecord(QUEUE_PROGRESS_ID);
-    const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');
+    // Only a record this instance produces can be updated (another runner's is adopted first).
+    const live = this.progress.isProducing(QUEUE_PROGRESS_ID);
     if (!live) {
       if (open === 0 && action !== 'cleared' && action !== 'queue_started' && action !== 'queue_stopped') return;
       this.progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { metadata, message });
