@@ -26,6 +26,8 @@ import { runnerHooks } from './runner.js';
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
   logger?: Logger;
+  /** Prefix of every Redis key (tests share one Redis between apps). @default DEFAULT_REDIS_PREFIX */
+  redisKeyPrefix?: string;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
 }
@@ -48,7 +50,7 @@ export interface App {
 /** Builds one isolated instance of the service: its own database, PubSub, servers. */
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const backend: Backend = config.redisUrl ? createRedisBackend(config, logger) : createSqliteBackend(config);
+  const backend: Backend = config.redisUrl ? createRedisBackend(config, logger, options.redisKeyPrefix) : createSqliteBackend(config);
   const progress = new ProgressService({
     journal: backend.journal,
     pubsub: createInProcessPubSub(),
@@ -153,8 +155,12 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       }
       // Redis: connects (or throws naming REDIS_URL) and competes for the queue. SQLite: runs
       // it here, resuming what the last process left.
-      await backend.start(hooks);
+      await backend.connect();
+      // What other instances run (and what a runner that died left) before competing for the queue.
       await progress.open();
+      await backend.run(hooks);
+      // Its start-up events (recovery, system_leader) are in the log before it serves.
+      await progress.settled();
       backend.registry.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -34,8 +34,10 @@ export interface Backend {
   readonly library: AsyncLibraryStore;
   readonly registry: InstanceRegistry;
   readonly gate: RunnerGate;
-  /** Connects (Redis) and starts running the queue here, or competing for it (Redis). */
-  start(hooks: RunnerHooks): Promise<void>;
+  /** Connects (Redis; throws naming REDIS_URL) and opens the journal. */
+  connect(): Promise<void>;
+  /** Starts running the queue here (SQLite), or competing for it (Redis). */
+  run(hooks: RunnerHooks): Promise<void>;
   /** Stops running the queue (hands the lease over at once) and closes connections. */
   stop(): Promise<void>;
 }
@@ -50,8 +52,9 @@ export function createSqliteBackend(config: AppConfig): Backend & { db: Db } {
     library: asyncLibraryStore(new SqliteLibraryStore(db)),
     registry: new LocalInstanceRegistry(config.instanceId),
     gate: LOCAL_GATE,
+    connect: () => Promise.resolve(),
     // One process runs the queue from the start; the app stops it before closing this.
-    start: (h) => h.becomeRunner(0),
+    run: (h) => h.becomeRunner(0),
     async stop() {
       db.close();
     },
@@ -62,9 +65,9 @@ export function createSqliteBackend(config: AppConfig): Backend & { db: Db } {
  * Redis: the journal, queue, library and history in one Redis, the queue run by whichever
  * instance holds the lease; the others send it their changes as commands.
  */
-export function createRedisBackend(config: AppConfig, logger: Logger): Backend {
+export function createRedisBackend(config: AppConfig, logger: Logger, prefix?: string): Backend {
   const url = config.redisUrl!;
-  const keys = redisKeys();
+  const keys = redisKeys(prefix);
   const name = (role: string) => `anime-progress:${config.instanceId}:${role}`;
   const redis = createRedisClient(url, name('cmd'));
   const reader = createRedisClient(url, name('live'));
@@ -117,12 +120,16 @@ export function createRedisBackend(config: AppConfig, logger: Logger): Backend {
     library: new RedisLibraryStore(redis, keys, fence),
     registry: new RedisInstanceRegistry(redis, keys, config.instanceId, logger.child({ component: 'instances' })),
     gate,
-    async start(h) {
-      hooks = h;
+    async connect() {
       await Promise.all(clients.map((c) => openRedisClient(c, url)));
       await journal.open();
       await bus.open();
-      lease.start();
+    },
+    async run(h) {
+      hooks = h;
+      // A first instance (or the only one) runs the queue before it starts serving.
+      await lease.start();
+      await transitions;
     },
     async stop() {
       await lease.stop();

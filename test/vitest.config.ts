@@ -1,6 +1,20 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Suites whose apps also run on Redis (the `redis` project: the same files with TEST_REDIS_URL,
+ * one redis-server for the run). The other suites depend on SQLite's timing (a cursor known in
+ * the emitting turn, plain-number cursors, exact history counts) and run on SQLite only;
+ * test/unit/journal, stores, redis-* and test/integration/several-instances cover Redis there.
+ */
+const BOTH_BACKENDS = [
+  'test/integration/queue-control.test.ts',
+  'test/integration/queue-failures.test.ts',
+  'test/integration/queue-refusals.test.ts',
+  'test/integration/progress-resume.test.ts',
+  'test/integration/library-flow.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // Node loads graphql's CommonJS build (graphql-scalars and yoga's deps do too); vite would
@@ -9,11 +23,17 @@ export default defineConfig({
   },
   test: {
     root: new URL('..', import.meta.url).pathname,
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and child processes; two cores only.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'redis', include: BOTH_BACKENDS, globalSetup: ['test/redis-global-setup.ts'] },
+      },
+    ],
   },
 });

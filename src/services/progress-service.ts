@@ -373,7 +373,8 @@ export class ProgressService {
    */
   adoptInterrupted(types: readonly ProgressType[]): string[] {
     const adopted: string[] = [];
-    for (const [id, record] of this.view) {
+    const oldestFirst = [...this.view].sort(([, a], [, b]) => a.startedAt - b.startedAt);
+    for (const [id, record] of oldestFirst) {
       if (this.active.has(id) || this.finishing.has(id) || !types.includes(record.type)) continue;
       this.active.set(id, this.track(record));
       this.orphans.add(id);

@@ -130,12 +130,15 @@ export class RedisLease {
     return token === null ? null : `${this.instanceId}|${token}`;
   }
 
-  /** Starts trying to take the lease (at once, then every acquireMs) and renewing it once held. */
-  start(): void {
+  /**
+   * Starts trying to take the lease (at once, then every acquireMs) and renewing it once held.
+   * Resolves after the first attempt (onAcquired has been called if it succeeded).
+   */
+  start(): Promise<void> {
     this.stopped = false;
-    void this.tick();
     this.deadlineTimer = setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
     this.deadlineTimer.unref();
+    return this.tick();
   }
 
   private schedule(): void {
