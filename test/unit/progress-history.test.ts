@@ -16,10 +16,11 @@ describe('ProgressService history', () => {
     const page = service.getHistory({ limit: 10 });
     expect(page.entries.map((e) => [e.record.id, e.record.status, e.record.error])).toEqual([
       ['c', 'CANCELLED', null],
+      ['error_b', 'FAILED', 'no disk'], // the failure's ERROR record comes right after it
       ['b', 'FAILED', 'no disk'],
       ['a', 'COMPLETED', null],
     ]);
-    expect(page.totalCount).toBe(3);
+    expect(page.totalCount).toBe(4);
     expect(page.hasMore).toBe(false);
   });
 
@@ -52,7 +53,7 @@ describe('ProgressService history', () => {
     service.completeProgress('a');
     service.flush();
     expect(service.getProgress('a')).toMatchObject({ title: 'Run 2', status: 'COMPLETED' });
-    expect(service.getHistory({ limit: 10 }).totalCount).toBe(2);
+    expect(service.getHistory({ types: ['DOWNLOAD'], limit: 10 }).totalCount).toBe(2);
   });
 
   it('filters by types and statuses, with totalCount of the filter and pagination via before', () => {
@@ -70,8 +71,10 @@ describe('ProgressService history', () => {
     expect(scans.entries.map((e) => e.record.id)).toEqual(['scan']);
     expect(scans.totalCount).toBe(1);
 
-    const failed = service.getHistory({ statuses: ['FAILED'], limit: 10 });
+    const failed = service.getHistory({ types: ['DOWNLOAD'], statuses: ['FAILED'], limit: 10 });
     expect(failed.entries.map((e) => e.record.id)).toEqual(['dl3', 'dl1']);
+    const errors = service.getHistory({ types: ['ERROR'], limit: 10 });
+    expect(errors.entries.map((e) => e.record.id)).toEqual(['error_dl3', 'error_dl1']);
 
     const completedDownloads = service.getHistory({ types: ['DOWNLOAD'], statuses: ['COMPLETED'], limit: 2 });
     expect(completedDownloads.entries.map((e) => e.record.id)).toEqual(['dl4', 'dl2']);
