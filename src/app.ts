@@ -18,6 +18,7 @@ import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
 import { SqliteQueueStore } from './store/queue-store.js';
+import { DropTally } from './services/live-queue.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
 import { ProgressService } from './services/progress-service.js';
 import { openDatabase } from './store/database.js';
@@ -27,7 +28,7 @@ export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
   logger?: Logger;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
-  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
+  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
 }
 
 export interface App {
@@ -49,7 +50,10 @@ export interface App {
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase(config.dataDir);
+  // Events dropped for slow subscribers (stream and fan-out paths), for the metrics.
+  const drops = new DropTally();
   const progress = new ProgressService({
+    drops,
     persistence: createSqlitePersistence(db),
     pubsub: createInProcessPubSub(),
     logger: logger.child({ component: 'progress-service' }),
@@ -91,7 +95,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   downloads.recover();
   progress.failInterrupted();
 
-  const metrics = createMetrics(progress);
+  const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
   const appContext = { progress, anime, downloads };
@@ -119,6 +123,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     logger: logger.child({ component: 'fanout' }),
     formatError: (error) => maskError(error, 'Unexpected error.', !config.production) as GraphQLError,
+    drops,
     ...options.fanout,
   });
   const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, metrics });
