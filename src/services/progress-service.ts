@@ -680,7 +680,14 @@ function withPrefix(
   async function* run(): AsyncGenerator<ProgressEvent> {
     try {
       for (let page = prefix(); page !== null; page = prefix()) yield* page;
-      for await (const event of live) if (event.seq > head) yield event;
+      // What was dropped before an event the replay already delivered counts for the next one.
+      let missed = 0;
+      for await (const event of live) {
+        missed += event.missed;
+        if (event.seq <= head) continue;
+        yield missed === event.missed ? event : { ...event, missed };
+        missed = 0;
+      }
     } finally {
       live.close();
     }
