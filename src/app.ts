@@ -19,10 +19,19 @@ import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
 import { SqliteQueueStore } from './store/queue-store.js';
 import { DropTally } from './services/live-queue.js';
+import { monitorCatalog } from './services/catalog-monitor.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
+import { announceShutdown, completeShutdown, recordStartup } from './services/system-progress.js';
 import { ProgressService } from './services/progress-service.js';
 import { openDatabase } from './store/database.js';
 import { createSqlitePersistence } from './store/sqlite-progress-store.js';
+
+/**
+ * Time the shutdown notice gets to reach subscribers whose events go out asynchronously
+ * (SSE, non-fan-out WebSocket operations) before connections close. The fan-out writes it
+ * at once.
+ */
+export const SHUTDOWN_NOTICE_MS = 100;
 
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
@@ -68,13 +77,17 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     if (!catalogClient) throw new Error('the catalog is not available before start()');
     return catalogClient;
   };
-  const catalog: CatalogClient = {
-    get baseUrl() {
-      return currentCatalog().baseUrl;
+  // A catalog that cannot be reached is reported as error_catalog.
+  const catalog: CatalogClient = monitorCatalog(
+    {
+      get baseUrl() {
+        return currentCatalog().baseUrl;
+      },
+      getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
+      search: (q, opts) => currentCatalog().search(q, opts),
     },
-    getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
-    search: (q, opts) => currentCatalog().search(q, opts),
-  };
+    progress,
+  );
   const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
   const anime = new AnimeService({
     seriesApp,
@@ -91,9 +104,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     concurrency: config.downloadConcurrency,
   });
   // Downloads the last process left running resume; any other unfinished operation
-  // becomes FAILED, saying it was interrupted.
-  downloads.recover();
-  progress.failInterrupted();
+  // becomes FAILED, saying it was interrupted. system_startup tells what happened.
+  recordStartup(progress, () => ({ resumed: downloads.recover(), failed: progress.failInterrupted() }));
 
   const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
@@ -160,12 +172,16 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     },
     stop: () =>
       (stopping ??= (async () => {
+        // Subscribers hear of the stop while their connections are still open.
+        announceShutdown(progress);
+        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await downloads.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
         await yoga.dispose();
+        completeShutdown(progress);
         detachLogging();
         metrics.detach();
         progress.close();

@@ -75,13 +75,23 @@ describe('resuming with after across a restart', () => {
     await c.until(finished('download_marker_1_1'), 'the marker at C');
     await b2.until(finished('download_marker_1_1'), 'the marker at B');
 
-    // app2 failed what app1 left active, as events of its own.
-    expect(c.items.slice(0, 2).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual([
+    // A heard of the stop before its socket closed.
+    expect(a.items.at(-1)!.progress).toMatchObject({ id: 'system_shutdown', type: 'SYSTEM', status: 'IN_PROGRESS' });
+    // The stop's end is in the log; then app2's start-up failed what app1 left active (each
+    // failure with its ERROR record) and said so.
+    expect(c.items.slice(0, 7).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual([
+      ['system_shutdown', 'COMPLETED', null],
+      ['system_startup', 'IN_PROGRESS', null],
       ['download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
+      ['error_download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
       ['library_scan', 'FAILED', INTERRUPTED_ERROR],
+      ['error_library_scan', 'FAILED', INTERRUPTED_ERROR],
+      ['system_startup', 'COMPLETED', null],
     ]);
+    expect(c.items[3]!.progress.metadata).toEqual({ source: 'download_one_1_2', code: 'INTERRUPTED' });
+    expect(c.items[6]!.progress.metadata).toMatchObject({ resumed: [], failed: ['download_one_1_2', 'library_scan'], failedCount: 2 });
     const aAfterB = a.items.slice(a.items.findIndex((e) => e.cursor === bLast) + 1);
-    expect(aAfterB).toHaveLength(5);
+    expect(aAfterB).toHaveLength(6);
     expect(b2.items.map(key)).toEqual([...aAfterB, ...c.items].map(key));
     const allB = [...b.items, ...b2.items].map((e) => e.cursor);
     expect(new Set(allB).size).toBe(allB.length);
@@ -151,8 +161,18 @@ describe('cursor errors', () => {
     expect(err).toBeInstanceOf(GraphQLRequestError);
     expect((err as GraphQLRequestError).code).toBe('CURSOR_EXPIRED');
 
-    const recent = subscribeAfter(app.client, String(Number(p.lastCursor) - 3));
-    const got = await recent.until((all) => all.length >= 3, 'the last 3 events');
-    expect(got.map((e) => e.progress.current)).toEqual([10_598, 10_599, 10_600]);
+    // The log was pruned to its 10,000 newest events, and system_maintenance said so (the last event).
+    const [epoch, newest] = p.lastCursor.split(':');
+    const recent = subscribeAfter(app.client, `${epoch}:${Number(newest) - 4}`);
+    const got = await recent.until((all) => all.length >= 4, 'the last 4 events');
+    expect(got.map((e) => [e.progress.id, e.progress.current])).toEqual([
+      ['download_big_1_1', 10_598],
+      ['download_big_1_1', 10_599],
+      ['download_big_1_1', 10_600],
+      ['system_maintenance', 0],
+    ]);
+    expect(got[3]!.progress).toMatchObject({ type: 'SYSTEM', status: 'COMPLETED', metadata: { historyPruned: 0 } });
+    // 10,601 download events and the start-up's two: all but the newest 10,000 went.
+    expect((got[3]!.progress.metadata as { eventsPruned: number }).eventsPruned).toBe(603);
   });
 });
