@@ -24,7 +24,7 @@ describe('queue items and their progress records across a crash', () => {
 
     // What a crash right after the item's save would find in the database, at that moment.
     const reader = new Database(join(app.dataDir, DATABASE_FILE), { readonly: true });
-    cleanups.add(() => reader.close());
+    cleanups.add(() => void reader.close());
     const seenAtSave: Array<{ active: number; completed: number }> = [];
     const store = (app.app.downloads as unknown as { store: QueueStore }).store;
     const save = store.save.bind(store);
