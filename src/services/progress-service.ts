@@ -28,6 +28,12 @@ export const SPEED_SMOOTHING_MS = 3_000;
 export const MIN_SPEED_SAMPLE_MS = 200;
 /** Prune the log and history after this many appended events. */
 const PRUNE_EVERY_EVENTS = 500;
+/**
+ * Least time between two system_maintenance records: pruning runs every 500 events, and a
+ * record each time would crowd the history; counts add up in between. The first pruning of
+ * a run is reported at once.
+ */
+export const MAINTENANCE_REPORT_MS = 10 * 60_000;
 /** Events read from the log per page while replaying after a cursor. */
 const REPLAY_PAGE = 500;
 
@@ -153,6 +159,9 @@ export class ProgressService {
   private flushScheduled: NodeJS.Immediate | null = null;
   private seq: number;
   private sincePrune = 0;
+  /** Pruned and not yet reported in a system_maintenance record. */
+  private unreported = { events: 0, history: 0 };
+  private lastMaintenanceReport: number | null = null;
   /** The last write of the log failed: one error_persistence per streak of failures. */
   private persistenceFailing = false;
   private closed = false;
@@ -506,23 +515,29 @@ export class ProgressService {
         });
       }
     }
-    if (pruned.events > 0 || pruned.history > 0) {
-      this.recordFinished(MAINTENANCE_PROGRESS_ID, 'SYSTEM', 'Maintenance', {
-        status: 'COMPLETED',
-        message: `Pruned ${pruned.events} events from the log and ${pruned.history} entries from history`,
-        metadata: {
-          eventsPruned: pruned.events,
-          historyPruned: pruned.history,
-          eventLogRetention: this.eventLogRetention,
-          historyLimit: this.historyLimit,
-        },
-      });
-    }
+    this.reportMaintenance(pruned);
     for (const event of written) {
       this.pubsub.publish(event);
       this.notify('progress', event);
       this.notify(event.type as ProgressEventName, event);
     }
+  }
+
+  /** system_maintenance: what pruning removed (see MAINTENANCE_REPORT_MS). */
+  private reportMaintenance(pruned: { events: number; history: number }): void {
+    this.unreported.events += pruned.events;
+    this.unreported.history += pruned.history;
+    const { events, history } = this.unreported;
+    if (events === 0 && history === 0) return;
+    const now = this.now();
+    if (this.lastMaintenanceReport !== null && now - this.lastMaintenanceReport < MAINTENANCE_REPORT_MS) return;
+    this.lastMaintenanceReport = now;
+    this.unreported = { events: 0, history: 0 };
+    this.recordFinished(MAINTENANCE_PROGRESS_ID, 'SYSTEM', 'Maintenance', {
+      status: 'COMPLETED',
+      message: `Pruned ${events} events from the log and ${history} entries from history`,
+      metadata: { eventsPruned: events, historyPruned: history, eventLogRetention: this.eventLogRetention, historyLimit: this.historyLimit },
+    });
   }
 
   // ---- in-process consumers ---------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFixture, disposeAll, manualClock } from '../helpers/progress-fixture.js';
+import { MAINTENANCE_REPORT_MS } from '../../src/services/progress-service.js';
+import { createFixture, disposeAll, manualClock, record } from '../helpers/progress-fixture.js';
 
 afterEach(disposeAll);
 
@@ -112,5 +113,30 @@ describe('ProgressService history', () => {
       service.completeProgress(`op${i}`);
     }
     expect(service.getHistory({ limit: 1 }).totalCount).toBe(249);
+  });
+
+  it('system_maintenance says what pruning removed: the first time at once, then at most every MAINTENANCE_REPORT_MS with the counts in between', () => {
+    const clock = manualClock();
+    const { service } = createFixture({ historyLimit: 3, now: clock.now });
+    const maintenance = record(service, 'system_progress');
+    const run = (from: number) => {
+      for (let i = from; i < from + 250; i++) {
+        service.startProgress(`op${i}`, 'DOWNLOAD', `Op ${i}`);
+        service.completeProgress(`op${i}`);
+      }
+      service.flush(); // writes and prunes
+      service.flush(); // the maintenance record, if any
+    };
+    run(0);
+    expect(maintenance.events.map((e) => [e.progress.id, e.progress.status, e.progress.metadata])).toEqual([
+      ['system_maintenance', 'COMPLETED', { eventsPruned: 0, historyPruned: 247, eventLogRetention: 10_000, historyLimit: 3 }],
+    ]);
+    run(250);
+    expect(maintenance.events).toHaveLength(1); // too soon: counted, not reported
+    clock.advance(MAINTENANCE_REPORT_MS);
+    run(500);
+    expect(maintenance.events).toHaveLength(2);
+    // 250 + 250 finished, each time the history back to 3 (the first record counts too).
+    expect(maintenance.events[1]!.progress.metadata).toMatchObject({ historyPruned: 501 });
   });
 });
