@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProgressClient, GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
 import { ProgressEventsDocument } from '../../src/client/operations.js';
@@ -139,6 +140,30 @@ describe('resuming with after across a restart', () => {
 });
 
 describe('cursor errors', () => {
+  it('after DATA_DIR is deleted, an old cursor is CURSOR_EXPIRED (never events), even once the new log has more events', async () => {
+    const app1 = await track(startTestApp());
+    const p1 = app1.app.progress;
+    p1.startProgress('download_old_1_1', 'DOWNLOAD', 'Old');
+    p1.updateProgress('download_old_1_1', { current: 1, forceBroadcast: true });
+    const old = p1.lastCursor;
+    apps.splice(apps.indexOf(app1), 1);
+    await app1.stop();
+    rmSync(app1.dataDir, { recursive: true, force: true });
+
+    const app2 = await track(startTestApp({ dataDir: app1.dataDir, libraryDir: app1.libraryDir }));
+    const p2 = app2.app.progress;
+    p2.startProgress('download_new_1_1', 'DOWNLOAD', 'New', { total: 50 });
+    for (let i = 1; i <= 50; i++) p2.updateProgress('download_new_1_1', { current: i, forceBroadcast: true });
+    p2.flush();
+    expect(Number(p2.lastCursor.split(':')[1])).toBeGreaterThan(Number(old.split(':')[1]) + 40);
+
+    const resumed = recordStream(app2.client.subscribe(ProgressEventsDocument, { after: old }));
+    const err = await resumed.failure();
+    expect(err).toBeInstanceOf(GraphQLRequestError);
+    expect((err as GraphQLRequestError).code).toBe('CURSOR_EXPIRED');
+    expect(resumed.items).toEqual([]);
+  });
+
   it('a cursor the service never issued is BAD_USER_INPUT', async () => {
     const app = await track(startTestApp());
     const sub = recordStream(app.client.subscribe(ProgressEventsDocument, { after: 'nope' }));
