@@ -22,8 +22,8 @@ export interface EventLog {
   /** The current epoch. */
   readonly epoch: LogEpoch;
   /**
-   * Starts a new epoch after `since` (the last seq issued). It is recorded at once if the
-   * store allows, else together with the next append.
+   * Starts a new epoch after `since` (the last seq issued), in effect at once; the store
+   * records it together with the next append.
    */
   renewEpoch(since: number): LogEpoch;
   append(events: readonly ProgressEvent[]): void;

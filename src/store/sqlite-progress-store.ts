@@ -45,14 +45,10 @@ export class SqliteEventLog implements EventLog {
   }
 
   renewEpoch(since: number): LogEpoch {
+    // Recorded with the next append, in its transaction: a write that just failed (a locked
+    // or full disk) would most likely fail again now, after blocking for the busy timeout.
     this.current = { id: newEpoch(), since };
     this.epochUnwritten = true;
-    try {
-      this.writeEpoch.run(this.current.id, since);
-      this.epochUnwritten = false;
-    } catch {
-      // The disk refuses writes now: the next append records the epoch with its events.
-    }
     return this.current;
   }
 

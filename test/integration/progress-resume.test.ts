@@ -1,8 +1,12 @@
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProgressClient, GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
 import { ProgressEventsDocument } from '../../src/client/operations.js';
+import type { ProgressType } from '../../src/client/generated/graphql.js';
 import { INTERRUPTED_ERROR } from '../../src/services/progress-service.js';
+import { DATABASE_FILE } from '../../src/store/database.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { recordStream, type Recorder } from '../helpers/stream-recorder.js';
 
@@ -23,8 +27,8 @@ async function track(app: Promise<TestApp>): Promise<TestApp> {
 const key = (e: ProgressEventMessage) => ({ cursor: e.cursor, id: e.progress.id, status: e.progress.status, current: e.progress.current });
 
 /** Subscribes to every event after `after` (race-free: what happened meanwhile is replayed). */
-function subscribeAfter(client: ProgressClient, after: string): Recorder<ProgressEventMessage> {
-  const stream = client.subscribe(ProgressEventsDocument, { after });
+function subscribeAfter(client: ProgressClient, after: string, types?: ProgressType[]): Recorder<ProgressEventMessage> {
+  const stream = client.subscribe(ProgressEventsDocument, { after, types });
   async function* unwrap() {
     for await (const { progressEvents } of stream) yield progressEvents;
   }
@@ -163,6 +167,53 @@ describe('cursor errors', () => {
     expect((err as GraphQLRequestError).code).toBe('CURSOR_EXPIRED');
     expect(resumed.items).toEqual([]);
   });
+
+  it('a failed write of the event log: error_persistence, and cursors from before it and of what it lost are CURSOR_EXPIRED', async () => {
+    const app = await track(startTestApp());
+    const p = app.app.progress;
+    const errors = subscribeAfter(app.newClient(), p.lastCursor, ['ERROR']);
+    const live = subscribeAfter(app.client, p.lastCursor, ['DOWNLOAD']);
+    p.startProgress('download_disk_1_1', 'DOWNLOAD', 'Disk', { total: 10 });
+    await live.until((all) => all.length === 1, 'the first event');
+    const beforeFailure = p.lastCursor;
+
+    // Another connection holds the database's write lock: the service's next write fails (busy).
+    const blocker = new Database(join(app.dataDir, DATABASE_FILE));
+    blocker.exec('BEGIN IMMEDIATE');
+    p.updateProgress('download_disk_1_1', { current: 5, forceBroadcast: true });
+    try {
+      p.flush();
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    // Published all the same (live progress goes on), with a cursor that will never resume.
+    const [, lost] = await live.until((all) => all.length === 2, 'the unwritten event, live');
+    p.completeProgress('download_disk_1_1');
+    const [, , done] = await live.until((all) => all.length === 3, 'the next event, written');
+
+    const [failure] = await errors.until((all) => all.length >= 1, 'error_persistence');
+    expect(failure!.progress).toMatchObject({
+      id: 'error_persistence',
+      type: 'ERROR',
+      status: 'FAILED',
+      metadata: { source: 'persistence', code: 'PERSISTENCE_FAILED' },
+    });
+    for (const cursor of [beforeFailure, lost!.cursor]) {
+      const resumed = recordStream(app.client.subscribe(ProgressEventsDocument, { after: cursor }));
+      const err = await resumed.failure();
+      expect((err as GraphQLRequestError).code, cursor).toBe('CURSOR_EXPIRED');
+      expect(resumed.items).toEqual([]);
+    }
+    expect(new Set([beforeFailure, lost!.cursor, done!.cursor]).size).toBe(3);
+    // What was written after it resumes as usual, across a restart too.
+    apps.splice(apps.indexOf(app), 1);
+    const again = await track(app.restart());
+    again.app.progress.startProgress('download_disk_1_2', 'DOWNLOAD', 'Next');
+    const after = subscribeAfter(again.client, done!.cursor, ['DOWNLOAD']);
+    const [next] = await after.until((all) => all.length >= 1, 'the event after the last written one');
+    expect(next!.progress.id).toBe('download_disk_1_2');
+  }, 30_000);
 
   it('a cursor the service never issued is BAD_USER_INPUT', async () => {
     const app = await track(startTestApp());
