@@ -19,16 +19,26 @@ import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
 import { SqliteQueueStore } from './store/queue-store.js';
+import { DropTally } from './services/live-queue.js';
+import { monitorCatalog } from './services/catalog-monitor.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
+import { announceShutdown, completeShutdown, recordStartup } from './services/system-progress.js';
 import { ProgressService } from './services/progress-service.js';
 import { openDatabase } from './store/database.js';
 import { createSqlitePersistence } from './store/sqlite-progress-store.js';
+
+/**
+ * Time the shutdown notice gets to reach subscribers whose events go out asynchronously
+ * (SSE, non-fan-out WebSocket operations) before connections close. The fan-out writes it
+ * at once.
+ */
+export const SHUTDOWN_NOTICE_MS = 100;
 
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
   logger?: Logger;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
-  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
+  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
 }
 
 export interface App {
@@ -50,7 +60,10 @@ export interface App {
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase(config.dataDir);
+  // Events dropped for slow subscribers (stream and fan-out paths), for the metrics.
+  const drops = new DropTally();
   const progress = new ProgressService({
+    drops,
     persistence: createSqlitePersistence(db),
     pubsub: createInProcessPubSub(),
     logger: logger.child({ component: 'progress-service' }),
@@ -65,13 +78,17 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     if (!catalogClient) throw new Error('the catalog is not available before start()');
     return catalogClient;
   };
-  const catalog: CatalogClient = {
-    get baseUrl() {
-      return currentCatalog().baseUrl;
+  // A catalog that cannot be reached is reported as error_catalog.
+  const catalog: CatalogClient = monitorCatalog(
+    {
+      get baseUrl() {
+        return currentCatalog().baseUrl;
+      },
+      getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
+      search: (q, opts) => currentCatalog().search(q, opts),
     },
-    getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
-    search: (q, opts) => currentCatalog().search(q, opts),
-  };
+    progress,
+  );
   const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
   const anime = new AnimeService({
     seriesApp,
@@ -88,11 +105,10 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     concurrency: config.downloadConcurrency,
   });
   // Downloads the last process left running resume; any other unfinished operation
-  // becomes FAILED, saying it was interrupted.
-  downloads.recover();
-  progress.failInterrupted();
+  // becomes FAILED, saying it was interrupted. system_startup tells what happened.
+  recordStartup(progress, () => ({ resumed: downloads.recover(), failed: progress.failInterrupted() }));
 
-  const metrics = createMetrics(progress);
+  const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
   const appContext = { progress, anime, downloads };
@@ -131,6 +147,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     logger: logger.child({ component: 'fanout' }),
     formatError: (error) => maskError(error, 'Unexpected error.', !config.production) as GraphQLError,
+    drops,
     ...options.fanout,
   });
   const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, guard, metrics, logger });
@@ -167,12 +184,16 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     },
     stop: () =>
       (stopping ??= (async () => {
+        // Subscribers hear of the stop while their connections are still open.
+        announceShutdown(progress);
+        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await downloads.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
         await yoga.dispose();
+        completeShutdown(progress);
         detachLogging();
         metrics.detach();
         progress.close();

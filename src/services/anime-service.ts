@@ -118,7 +118,7 @@ export class AnimeService {
         break;
       }
       case 'failed':
-        this.progress.failProgress(id, e.error);
+        this.progress.failProgress(id, e.error, { code: e.code ?? 'SCAN_FAILED' });
         break;
       case 'cancelled':
         this.progress.cancelProgress(id, { message: 'Scan cancelled' });
@@ -154,7 +154,10 @@ export class AnimeService {
         this.markDownloaded(e);
         break;
       case 'failed':
-        this.progress.failProgress(id, e.error ?? 'download failed', { metadata: { code: e.code ?? null } });
+        this.progress.failProgress(id, e.error ?? 'download failed', {
+          metadata: { code: e.code ?? null },
+          code: e.code ?? 'DOWNLOAD_FAILED',
+        });
         break;
       case 'cancelled':
         this.progress.cancelProgress(id, { message: 'Download cancelled' });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { BadInputError, CursorExpiredError, NotFoundError } from './errors.js';
-import { LiveQueue } from './live-queue.js';
+import { formatCursor, newEpoch, parseCursor } from './event-cursor.js';
+import { LiveQueue, type DropTally } from './live-queue.js';
 import type { ProgressPubSub } from './progress-pubsub.js';
 import {
   EVENT_TYPE_OF,
@@ -27,11 +28,34 @@ export const SPEED_SMOOTHING_MS = 3_000;
 export const MIN_SPEED_SAMPLE_MS = 200;
 /** Prune the log and history after this many appended events. */
 const PRUNE_EVERY_EVENTS = 500;
+/**
+ * Least time between two system_maintenance records: pruning runs every 500 events, and a
+ * record each time would crowd the history; counts add up in between. The first pruning of
+ * a run is reported at once.
+ */
+export const MAINTENANCE_REPORT_MS = 10 * 60_000;
 /** Events read from the log per page while replaying after a cursor. */
 const REPLAY_PAGE = 500;
 
 export const INTERRUPTED_ERROR =
   'Interrupted: the service stopped while this operation was in progress';
+/** Progress id of the record that says pruning ran (the contract's). */
+export const MAINTENANCE_PROGRESS_ID = 'system_maintenance';
+/** Component name of a failed write of the event log: its ERROR record is error_persistence. */
+export const PERSISTENCE_COMPONENT = 'persistence';
+
+/** What a failure is reported as: an ERROR record `error_{source}`. */
+export interface ErrorReport {
+  /** The failed operation's progress id, or a component (`persistence`, `catalog`). */
+  source: string;
+  /** Machine-readable reason, e.g. DOWNLOAD_FAILED, CATALOG_UNAVAILABLE. */
+  code: string;
+  /** What went wrong, for people. */
+  error: string;
+  /** @default `Failed: {source}` */
+  title?: string;
+  metadata?: ProgressMetadata;
+}
 
 export interface ProgressServiceOptions {
   persistence: ProgressPersistence;
@@ -45,6 +69,8 @@ export interface ProgressServiceOptions {
   historyLimit?: number;
   /** Clock in epoch ms; tests inject one to check speed and ETA. @default Date.now */
   now?: () => number;
+  /** Counts events dropped for slow subscribers, per reason (metrics). @default not counted */
+  drops?: DropTally;
 }
 
 export interface StartOptions {
@@ -71,6 +97,8 @@ export interface UpdateOptions {
 export interface FinishOptions {
   message?: string | null;
   metadata?: ProgressMetadata;
+  /** On failProgress: the error code its ERROR record carries. @default `{TYPE}_FAILED` */
+  code?: string;
 }
 
 export interface StreamOptions {
@@ -125,10 +153,17 @@ export class ProgressService {
   /** Records found active at open: failed as interrupted unless their owner claims them. */
   private readonly orphans = new Set<string>();
   private readonly handlers = new Map<ProgressEventName, Set<ProgressHandler>>();
-  private pending: ProgressEvent[] = [];
+  private readonly drops: DropTally | undefined;
+  /** Emitted, not yet written nor published; cursors are given when the write's outcome is known. */
+  private pending: Array<{ seq: number; progress: ProgressRecord }> = [];
   private flushScheduled: NodeJS.Immediate | null = null;
   private seq: number;
   private sincePrune = 0;
+  /** Pruned and not yet reported in a system_maintenance record. */
+  private unreported = { events: 0, history: 0 };
+  private lastMaintenanceReport: number | null = null;
+  /** The last write of the log failed: one error_persistence per streak of failures. */
+  private persistenceFailing = false;
   private closed = false;
 
   constructor(options: ProgressServiceOptions) {
@@ -139,7 +174,10 @@ export class ProgressService {
     this.eventLogRetention = Math.max(MIN_EVENT_LOG_RETENTION, options.eventLogRetention ?? 0);
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
-    this.seq = this.persistence.eventLog.bounds().newest ?? 0;
+    this.drops = options.drops;
+    // An epoch may begin past the newest event kept (renewed after a failed write): seqs
+    // already handed out in it are never issued again.
+    this.seq = Math.max(this.persistence.eventLog.bounds().newest ?? 0, this.persistence.eventLog.epoch.since);
     for (const record of this.persistence.store.loadActive()) {
       this.active.set(record.id, this.track(record));
       this.orphans.add(record.id);
@@ -242,8 +280,66 @@ export class ProgressService {
     return this.finish(id, 'COMPLETED', null, options);
   }
 
+  /** Fails an operation; an ERROR record `error_{id}` says so too (see reportError). */
   failProgress(id: string, error: string, options: FinishOptions = {}): ProgressRecord {
-    return this.finish(id, 'FAILED', error, options);
+    const record = this.finish(id, 'FAILED', error, options);
+    if (record.type !== 'ERROR') {
+      this.reportError({
+        source: id,
+        code: options.code ?? `${record.type}_FAILED`,
+        error,
+        title: `${record.title} failed`,
+      });
+    }
+    return record;
+  }
+
+  /**
+   * Records a failure as one FAILED record `error_{source}` of type ERROR (metadata.source,
+   * metadata.code), for operations that failed and for components that failed outside any
+   * operation (`persistence`, `catalog`). A `types: [ERROR]` subscriber sees exactly these.
+   */
+  reportError(report: ErrorReport): ProgressRecord {
+    return this.recordFinished(`error_${report.source}`, 'ERROR', report.title ?? `Failed: ${report.source}`, {
+      status: 'FAILED',
+      error: report.error,
+      metadata: { ...report.metadata, source: report.source, code: report.code },
+    });
+  }
+
+  /**
+   * An operation that is over as soon as it is told (a failure, a maintenance run): one
+   * event, straight to history. An active operation with the same id is replaced.
+   */
+  recordFinished(
+    id: string,
+    type: ProgressType,
+    title: string,
+    options: { status: ProgressStatus; error?: string | null; message?: string | null; metadata?: ProgressMetadata },
+  ): ProgressRecord {
+    const now = this.now();
+    const existing = this.active.get(id);
+    if (existing?.trailing) clearTimeout(existing.trailing);
+    this.orphans.delete(id);
+    const record: ProgressRecord = {
+      id,
+      type,
+      status: options.status,
+      title,
+      message: options.message ?? null,
+      percent: options.status === 'COMPLETED' ? 100 : 0,
+      current: 0,
+      total: null,
+      speed: null,
+      eta: options.status === 'COMPLETED' ? 0 : null,
+      error: options.error ?? null,
+      metadata: options.metadata ?? {},
+      startedAt: now,
+      updatedAt: now,
+      completedAt: now,
+    };
+    this.emit(this.track(record));
+    return record;
   }
 
   cancelProgress(id: string, options: FinishOptions = {}): ProgressRecord {
@@ -333,7 +429,7 @@ export class ProgressService {
 
   /** Fails every operation the last process left active that no owner claimed. */
   failInterrupted(): ProgressRecord[] {
-    return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR));
+    return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR, { code: 'INTERRUPTED' }));
   }
 
   // ---- emitting ---------------------------------------------------------------------------
@@ -345,21 +441,20 @@ export class ProgressService {
     }
     tracked.lastEmitAt = this.now();
     const progress = tracked.record;
-    const seq = ++this.seq;
-    this.pending.push({
-      seq,
-      cursor: String(seq),
-      type: EVENT_TYPE_OF[progress.type],
-      room: ROOM_OF[progress.type],
-      progress,
-    });
+    this.pending.push({ seq: ++this.seq, progress });
     if (isFinished(progress.status)) this.active.delete(progress.id);
     if (!this.flushScheduled && !this.closed) this.flushScheduled = setImmediate(() => this.flush());
   }
 
   /**
    * Writes pending events (and the records they carry) in one transaction, then publishes
-   * them. Runs on the next turn of the event loop after an emit, so a burst is one write.
+   * them: nobody sees an event before it is in the log. Runs on the next turn of the event
+   * loop after an emit, so a burst is one write.
+   *
+   * A failed write does not stop live progress, but the log now lacks events that were
+   * published: they get cursors of an epoch no log will ever have (a resume from one is
+   * CURSOR_EXPIRED, never a jump into other events), the log starts a new epoch (so cursors
+   * from before the hole expire too), and error_persistence says what happened.
    */
   flush(): void {
     if (this.flushScheduled) {
@@ -376,26 +471,73 @@ export class ProgressService {
     const unfinished = [...latest.values()].filter((r) => !isFinished(r.status));
     this.sincePrune += batch.length;
     const prune = this.sincePrune >= PRUNE_EVERY_EVENTS;
+    const log = this.persistence.eventLog;
+    let epoch = log.epoch.id;
+    const events = (cursorEpoch: string): ProgressEvent[] =>
+      batch.map(({ seq, progress }) => ({
+        seq,
+        cursor: formatCursor(cursorEpoch, seq),
+        missed: 0,
+        type: EVENT_TYPE_OF[progress.type],
+        room: ROOM_OF[progress.type],
+        progress,
+      }));
+    let written = events(epoch);
+    let pruned = { events: 0, history: 0 };
     try {
       this.persistence.atomically(() => {
-        this.persistence.eventLog.append(batch);
+        log.append(written);
         this.persistence.store.finish(finished);
         this.persistence.store.saveActive(unfinished);
         if (prune) {
-          this.persistence.eventLog.prune(this.eventLogRetention);
-          this.persistence.store.pruneHistory(this.historyLimit);
+          pruned = {
+            events: log.prune(this.eventLogRetention),
+            history: this.persistence.store.pruneHistory(this.historyLimit),
+          };
         }
       });
       if (prune) this.sincePrune = 0;
+      this.persistenceFailing = false;
     } catch (err) {
-      // Keep serving live progress even when the disk fails; the log has a hole then.
       this.logger.error({ err, events: batch.length }, 'could not persist progress events');
+      epoch = newEpoch();
+      written = events(epoch);
+      log.renewEpoch(this.seq);
+      if (!this.persistenceFailing) {
+        this.persistenceFailing = true;
+        // Its own write may fail too: the streak flag keeps that from reporting itself forever.
+        this.reportError({
+          source: PERSISTENCE_COMPONENT,
+          code: 'PERSISTENCE_FAILED',
+          error: `could not write ${batch.length} progress events to the event log: ${(err as Error)?.message ?? String(err)}`,
+          title: 'Event log write failed',
+          metadata: { events: batch.length, firstSeq: batch[0]!.seq, lastSeq: batch[batch.length - 1]!.seq },
+        });
+      }
     }
-    for (const event of batch) {
+    this.reportMaintenance(pruned);
+    for (const event of written) {
       this.pubsub.publish(event);
       this.notify('progress', event);
       this.notify(event.type as ProgressEventName, event);
     }
+  }
+
+  /** system_maintenance: what pruning removed (see MAINTENANCE_REPORT_MS). */
+  private reportMaintenance(pruned: { events: number; history: number }): void {
+    this.unreported.events += pruned.events;
+    this.unreported.history += pruned.history;
+    const { events, history } = this.unreported;
+    if (events === 0 && history === 0) return;
+    const now = this.now();
+    if (this.lastMaintenanceReport !== null && now - this.lastMaintenanceReport < MAINTENANCE_REPORT_MS) return;
+    this.lastMaintenanceReport = now;
+    this.unreported = { events: 0, history: 0 };
+    this.recordFinished(MAINTENANCE_PROGRESS_ID, 'SYSTEM', 'Maintenance', {
+      status: 'COMPLETED',
+      message: `Pruned ${events} events from the log and ${history} entries from history`,
+      metadata: { eventsPruned: events, historyPruned: history, eventLogRetention: this.eventLogRetention, historyLimit: this.historyLimit },
+    });
   }
 
   // ---- in-process consumers ---------------------------------------------------------------
@@ -431,7 +573,7 @@ export class ProgressService {
   /** The cursor a new subscriber would resume from: the last event broadcast. */
   get lastCursor(): string {
     this.flush();
-    return String(this.seq);
+    return formatCursor(this.persistence.eventLog.epoch.id, this.seq);
   }
 
   /**
@@ -448,6 +590,8 @@ export class ProgressService {
       keyOf: (e) => e.progress.id,
       capacity: options.capacity,
       onClose: listening.close,
+      markMissed: (e, missed) => ({ ...e, missed }),
+      onDrop: this.drops?.add,
     });
     return withPrefix(listening.prefix, live, listening.head);
   }
@@ -479,12 +623,13 @@ export class ProgressService {
         return page.filter((e) => matches(e.progress));
       };
     } else if (options.snapshot) {
-      const cursor = String(head);
+      const cursor = formatCursor(this.persistence.eventLog.epoch.id, head);
       let snapshot: ProgressEvent[] | null = this.getActive(types)
         .filter(matches)
         .map((progress) => ({
           seq: head,
           cursor,
+          missed: 0,
           type: EVENT_TYPE_OF[progress.type],
           room: ROOM_OF[progress.type],
           progress,
@@ -499,19 +644,27 @@ export class ProgressService {
   }
 
   private parseCursor(cursor: string): number {
-    if (!/^\d{1,15}$/.test(cursor)) {
+    const position = parseCursor(cursor);
+    if (!position) {
       // Quoted only in part: whatever a client sends (10 KB of it) is not echoed back whole.
       const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…" (${cursor.length} characters)` : `${cursor}"`;
       throw new BadInputError(`after: "${shown} is not a cursor this service issued`);
     }
-    const seq = Number(cursor);
     this.flush();
+    const epoch = this.persistence.eventLog.epoch;
+    if (position.epoch !== epoch.id || position.seq < epoch.since) {
+      // Another database, or from before a failed write: resuming it would skip or mix events.
+      throw new CursorExpiredError(cursor, 'is from an event log this service no longer has (it was replaced or could not be written)');
+    }
+    const seq = position.seq;
     if (seq > this.seq) {
       throw new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${this.seq})`);
     }
     const { oldest } = this.persistence.eventLog.bounds();
     // Resuming from `seq` needs seq + 1 onwards; the log holds oldest..newest.
-    if (oldest !== null && seq < oldest - 1) throw new CursorExpiredError(cursor, oldest);
+    if (oldest !== null && seq < oldest - 1) {
+      throw new CursorExpiredError(cursor, `is older than the event log keeps (oldest kept: ${oldest})`);
+    }
     return seq;
   }
 
@@ -546,7 +699,14 @@ function withPrefix(
   async function* run(): AsyncGenerator<ProgressEvent> {
     try {
       for (let page = prefix(); page !== null; page = prefix()) yield* page;
-      for await (const event of live) if (event.seq > head) yield event;
+      // What was dropped before an event the replay already delivered counts for the next one.
+      let missed = 0;
+      for await (const event of live) {
+        missed += event.missed;
+        if (event.seq <= head) continue;
+        yield missed === event.missed ? event : { ...event, missed };
+        missed = 0;
+      }
     } finally {
       live.close();
     }
