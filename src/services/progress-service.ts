@@ -500,6 +500,7 @@ export class ProgressService {
       this.persistenceFailing = false;
     } catch (err) {
       this.logger.error({ err, events: batch.length }, 'could not persist progress events');
+      pruned = { events: 0, history: 0 }; // rolled back with the rest
       epoch = newEpoch();
       written = events(epoch);
       log.renewEpoch(this.seq);

@@ -63,6 +63,10 @@ export class SqliteEventLog implements EventLog {
     }
   }
 
+  /**
+   * Cursors are of the current epoch; events from before it (seq <= epoch.since) thus get
+   * cursors that the service refuses, never ones that resume elsewhere.
+   */
   readAfter(after: number, limit: number): ProgressEvent[] {
     return this.selectAfter.all(after, limit).map(({ seq, payload }) => {
       const p = JSON.parse(payload) as EventPayload;
