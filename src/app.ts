@@ -17,11 +17,21 @@ import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
 import { SeriesApp } from './core/series-app.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
+import { DropTally } from './services/live-queue.js';
+import { monitorCatalog } from './services/catalog-monitor.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
+import { announceShutdown, completeShutdown } from './services/system-progress.js';
 import { ProgressService } from './services/progress-service.js';
 import { ServiceInfoService } from './services/service-info.js';
 import { createRedisBackend, createSqliteBackend, type Backend } from './backends.js';
 import { runnerHooks } from './runner.js';
+
+/**
+ * Time the shutdown notice gets to reach subscribers whose events go out asynchronously
+ * (SSE, non-fan-out WebSocket operations) before connections close. The fan-out writes it
+ * at once.
+ */
+export const SHUTDOWN_NOTICE_MS = 100;
 
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
@@ -29,7 +39,7 @@ export interface AppOptions {
   /** Prefix of every Redis key (tests share one Redis between apps). @default DEFAULT_REDIS_PREFIX */
   redisKeyPrefix?: string;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
-  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
+  fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
 }
 
 export interface App {
@@ -51,7 +61,10 @@ export interface App {
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const backend: Backend = config.redisUrl ? createRedisBackend(config, logger, options.redisKeyPrefix) : createSqliteBackend(config);
+  // Events dropped for slow subscribers (stream and fan-out paths), for the metrics.
+  const drops = new DropTally();
   const progress = new ProgressService({
+    drops,
     journal: backend.journal,
     pubsub: createInProcessPubSub(),
     logger: logger.child({ component: 'progress-service' }),
@@ -66,13 +79,17 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     if (!catalogClient) throw new Error('the catalog is not available before start()');
     return catalogClient;
   };
-  const catalog: CatalogClient = {
-    get baseUrl() {
-      return currentCatalog().baseUrl;
+  // A catalog that cannot be reached is reported as error_catalog.
+  const catalog: CatalogClient = monitorCatalog(
+    {
+      get baseUrl() {
+        return currentCatalog().baseUrl;
+      },
+      getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
+      search: (q, opts) => currentCatalog().search(q, opts),
     },
-    getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
-    search: (q, opts) => currentCatalog().search(q, opts),
-  };
+    progress,
+  );
   const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
   const anime = new AnimeService({
     seriesApp,
@@ -90,9 +107,11 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     concurrency: config.downloadConcurrency,
     gate: backend.gate,
   });
+  // What this instance does when it runs the queue: resume what the last run left (system_startup
+  // or, with several instances, system_leader says what), and run the commands of the others.
   const hooks = runnerHooks({ config, progress, anime, downloads, logger });
 
-  const metrics = createMetrics(progress);
+  const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
   const serviceInfo = new ServiceInfoService(backend.registry, config.instanceId);
@@ -132,11 +151,14 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     logger: logger.child({ component: 'fanout' }),
     formatError: (error) => maskError(error, 'Unexpected error.', !config.production) as GraphQLError,
+    drops,
     ...options.fanout,
   });
   const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, guard, metrics, logger });
 
   let stopping: Promise<void> | null = null;
+  /** The backend answered at start (an instance that could not reach Redis announces nothing). */
+  let connected = false;
   return {
     config,
     progress,
@@ -156,6 +178,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       // Redis: connects (or throws naming REDIS_URL) and competes for the queue. SQLite: runs
       // it here, resuming what the last process left.
       await backend.connect();
+      connected = true;
       // What other instances run (and what a runner that died left) before competing for the queue.
       await progress.open();
       await backend.run(hooks);
@@ -176,12 +199,18 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     },
     stop: () =>
       (stopping ??= (async () => {
+        // Subscribers hear of the stop while their connections are still open.
+        if (connected) {
+          announceShutdown(progress);
+          await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
+        }
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await hooks.stopRunning('stopping');
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
         await yoga.dispose();
+        if (connected) completeShutdown(progress);
         detachLogging();
         metrics.detach();
         await backend.registry.stop();

@@ -7,6 +7,7 @@ import { SCAN_PROGRESS_ID, type AnimeService } from './services/anime-service.js
 import type { DownloadService } from './services/download-service.js';
 import { ServiceError } from './services/errors.js';
 import type { ProgressService } from './services/progress-service.js';
+import { recordStartup } from './services/system-progress.js';
 import { StoreUnavailableError } from './store/errors.js';
 
 /** Progress id of the record that says which instance runs the queue (the contract's). */
@@ -41,21 +42,24 @@ export function runnerHooks({ config, progress, anime, downloads, logger }: Runn
   };
   return {
     async becomeRunner(token) {
-      // Several instances: what the last runner left unfinished is this one's now (one
-      // process: ProgressService found it in the database already).
-      if (several) progress.adoptInterrupted(['DOWNLOAD', 'SCAN', 'QUEUE']);
-      // Downloads the last runner left running resume; any other unfinished operation
-      // becomes FAILED, saying it was interrupted.
       await downloads.takeOver();
-      progress.failInterrupted();
-      if (several) {
-        const message = `${config.instanceId} runs the queue`;
-        progress.startProgress(LEADER_PROGRESS_ID, 'SYSTEM', 'Queue runner', {
+      if (!several) {
+        // Downloads the last process left running resume; any other unfinished operation
+        // becomes FAILED, saying it was interrupted. system_startup tells what happened.
+        recordStartup(progress, () => ({ resumed: downloads.recover(), failed: progress.failInterrupted() }));
+      } else {
+        // What the last runner left unfinished is this one's now: resumed or failed alike,
+        // and system_leader says who runs the queue and what it took over.
+        progress.adoptInterrupted(['DOWNLOAD', 'SCAN', 'QUEUE']);
+        const resumed = downloads.recover();
+        const failed = progress.failInterrupted().map((r) => r.id);
+        const message = `${config.instanceId} runs the queue: ${resumed.length} download${resumed.length === 1 ? '' : 's'} resumed, ${failed.length} interrupted operation${failed.length === 1 ? '' : 's'} failed`;
+        progress.recordFinished(LEADER_PROGRESS_ID, 'SYSTEM', 'Queue runner', {
+          status: 'COMPLETED',
           message,
-          metadata: { instanceId: config.instanceId, fencingToken: token },
+          metadata: { instanceId: config.instanceId, fencingToken: token, resumed, failed },
         });
-        progress.completeProgress(LEADER_PROGRESS_ID, { message });
-        logger.info({ token }, message);
+        logger.info({ token, resumed: resumed.length, failed: failed.length }, message);
       }
       downloads.pump();
     },

@@ -26,6 +26,7 @@ export const ProgressEventsDocument = graphql(`
       type
       room
       cursor
+      missed
       progress {
         ...ProgressFields
       }

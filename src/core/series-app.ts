@@ -77,7 +77,7 @@ export type ScanStatusEvent =
   | { status: 'started'; total: number }
   | { status: 'progress'; current: number; total: number; folder: string }
   | { status: 'completed'; current: number; total: number; result: ScanResult }
-  | { status: 'failed'; error: string }
+  | { status: 'failed'; error: string; code?: string }
   | { status: 'cancelled' };
 
 export interface EpisodeRef {
@@ -214,7 +214,7 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
         throw new ScanCancelledError();
       }
       this.log.error({ err }, 'library scan failed');
-      this.emit('scan_status', { status: 'failed', error: errorMessage(err) });
+      this.emit('scan_status', { status: 'failed', error: errorMessage(err), ...(err instanceof CoreError ? { code: err.code } : {}) });
       throw err;
     } finally {
       this.scan = undefined;

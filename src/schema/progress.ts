@@ -52,7 +52,17 @@ export const ProgressEventRef = builder.objectRef<ProgressEvent>('ProgressEvent'
     room: t.exposeString('room'),
     progress: t.expose('progress', { type: ProgressRef }),
     cursor: t.exposeString('cursor', {
-      description: "Opaque position of this event in the service's event log; pass it as `after` to resume.",
+      description: [
+        "Opaque position of this event in the service's event log; pass it as `after` to resume.",
+        'It names the log it came from: once that log was replaced or could not be written, it is refused with CURSOR_EXPIRED.',
+      ].join('\n'),
+    }),
+    missed: t.exposeInt('missed', {
+      description: [
+        'How many events of this subscription were not delivered just before this one (dropped',
+        'while the subscriber was not reading fast enough); 0 normally. When it is not 0, the',
+        'client may fill the gap by resubscribing with `after` set to the cursor it saw before.',
+      ].join('\n'),
     }),
   }),
 });

@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { LiveQueue } from '../services/live-queue.js';
+import { LiveQueue, type DropTally } from '../services/live-queue.js';
 import type { Listening, PrefixPage, ProgressService, StreamOptions } from '../services/progress-service.js';
 import type { ProgressEvent, ProgressType } from '../services/progress-types.js';
 
@@ -26,6 +26,8 @@ export const FANOUT_STALL_TIMEOUT_MS = 30_000;
 const STALL_POLL_MS = 50;
 /** WebSocket close code for a subscriber that stopped reading (RFC 6455: policy violation). */
 export const CLOSE_TOO_SLOW = 1008;
+/** After the close frame, how long a subscriber that does not read gets before its socket is cut. */
+export const FANOUT_CLOSE_GRACE_MS = 1_000;
 
 /** The root fields served by the fan-out: their resolvers take the event as the root value. */
 const FAST_FIELDS = new Set(['progressEvents', 'progressUpdated']);
@@ -41,6 +43,10 @@ export interface FanoutOptions {
   lowWaterBytes?: number;
   /** @default FANOUT_STALL_TIMEOUT_MS */
   stallTimeoutMs?: number;
+  /** @default FANOUT_CLOSE_GRACE_MS */
+  closeGraceMs?: number;
+  /** Counts events dropped for slow subscribers, per reason (metrics). @default not counted */
+  drops?: DropTally;
 }
 
 export interface FanoutTarget {
@@ -96,14 +102,18 @@ export class ProgressFanout {
   readonly highWater: number;
   readonly lowWater: number;
   readonly stallTimeoutMs: number;
+  readonly closeGraceMs: number;
+  readonly drops: DropTally | undefined;
 
   constructor(options: FanoutOptions) {
+    this.drops = options.drops;
     this.progress = options.progress;
     this.logger = options.logger;
     this.formatError = options.formatError;
     this.highWater = options.highWaterBytes ?? FANOUT_HIGH_WATER_BYTES;
     this.lowWater = options.lowWaterBytes ?? FANOUT_LOW_WATER_BYTES;
     this.stallTimeoutMs = options.stallTimeoutMs ?? FANOUT_STALL_TIMEOUT_MS;
+    this.closeGraceMs = options.closeGraceMs ?? FANOUT_CLOSE_GRACE_MS;
   }
 
   /** Groups and members, for metrics and tests. */
@@ -217,7 +227,7 @@ class Group {
     if (!payload) return;
     // Everything of the message after the member's id, built once for all members.
     const tail = payload + '}';
-    for (const member of this.members) member.deliver(event.seq, event.progress.id, tail);
+    for (const member of this.members) member.deliver(event, tail);
   }
 
   leave(member: Member): void {
@@ -229,6 +239,9 @@ class Group {
 interface Frame {
   key: string;
   frame: string;
+  event: ProgressEvent;
+  /** Events of this member dropped just before this one (set by the queue). */
+  missed?: number;
 }
 
 class Member {
@@ -251,7 +264,12 @@ class Member {
     private readonly own: Listening | null,
   ) {
     this.head = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
-    this.queue = new LiveQueue<Frame>({ keyOf: (f) => f.key });
+    // Bounded (LIVE_QUEUE_CAPACITY): past it, the latest frame per operation only.
+    this.queue = new LiveQueue<Frame>({
+      keyOf: (f) => f.key,
+      markMissed: (f, missed) => ({ ...f, missed }),
+      onDrop: fanout.drops?.add,
+    });
     this.state = own ? 'priming' : 'live';
     this.prefix = own?.prefix ?? null;
     if (own) {
@@ -296,9 +314,9 @@ class Member {
   }
 
   /** `tail`: the message after this member's id (payload and closing brace). The hot path. */
-  deliver(seq: number, key: string, tail: string): void {
+  deliver(event: ProgressEvent, tail: string): void {
     // At or before the member's own prefix's end (a cursor another instance handed out).
-    if (this.own !== null && seq <= this.own.head) return;
+    if (this.own !== null && event.seq <= this.own.head) return;
     const socket = this.target.socket;
     const frame = this.head + tail;
     if (this.state === 'live' && socket.bufferedAmount <= this.fanout.highWater) {
@@ -312,10 +330,17 @@ class Member {
       this.stalledSince = Date.now();
       this.arm();
     }
-    this.queue.push({ key, frame });
+    this.queue.push({ key: event.progress.id, frame, event });
+  }
+
+  /** The first frame after a skip says how many were skipped: rendered for this member alone. */
+  private withMissed(event: ProgressEvent, missed: number): string {
+    const payload = this.group.render({ ...event, missed });
+    return payload ? this.head + payload + '}' : '';
   }
 
   private send(frame: string): void {
+    if (!frame) return;
     const socket = this.target.socket;
     if (socket.readyState !== socket.OPEN) return;
     socket.send(frame);
@@ -331,14 +356,15 @@ class Member {
         this.disarm();
         return;
       }
-      this.send(next.frame);
+      this.send(next.missed ? this.withMissed(next.event, next.missed) : next.frame);
     }
     if (Date.now() - this.stalledSince > this.fanout.stallTimeoutMs) {
       this.fanout.logger.warn({ id: this.target.id }, 'subscriber stopped reading: disconnecting it');
       const socket = this.target.socket;
       socket.close(CLOSE_TOO_SLOW, 'Subscriber too slow');
-      // It is not reading, so the closing handshake cannot finish: do not wait for it.
-      setTimeout(() => socket.terminate(), 1_000).unref();
+      // It is not reading, so the closing handshake may never finish: do not wait for it long.
+      setTimeout(() => socket.terminate(), this.fanout.closeGraceMs).unref();
+      this.queue.abandon();
       this.close();
       return;
     }

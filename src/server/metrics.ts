@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DropTally } from '../services/live-queue.js';
 import type { ProgressService } from '../services/progress-service.js';
 import { PROGRESS_TYPES, type ProgressEvent } from '../services/progress-types.js';
 import { UNAUTHENTICATED_BODY, UNAUTHENTICATED_HEADERS } from './auth.js';
@@ -17,9 +18,25 @@ export interface AppMetrics {
  * Prometheus metrics for one app instance (its own registry, so several apps in one test
  * process do not collide). Progress metrics come from a ProgressService subscriber.
  */
-export function createMetrics(progress: ProgressService): AppMetrics {
+export function createMetrics(progress: ProgressService, drops?: DropTally): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (drops) {
+    new Counter({
+      name: 'progress_subscriber_events_dropped_total',
+      help:
+        'Events not delivered to subscribers that did not keep up, by reason: conflated (a newer state of the same ' +
+        'operation replaced it), overflow (too many operations waiting: the oldest went), disconnected (still waiting ' +
+        'when a subscriber that stopped reading was cut off).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+      collect() {
+        // The tally only grows: expose it as it is.
+        this.reset();
+        for (const [reason, n] of Object.entries(drops.counts)) this.inc({ reason }, n);
+      },
+    });
+  }
   const events = new Counter({
     name: 'progress_events_total',
     help: 'Progress events broadcast, by progress type and status.',

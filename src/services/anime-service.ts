@@ -134,7 +134,7 @@ export class AnimeService {
         break;
       }
       case 'failed':
-        this.progress.failProgress(id, e.error);
+        this.progress.failProgress(id, e.error, { code: e.code ?? 'SCAN_FAILED' });
         break;
       case 'cancelled':
         this.progress.cancelProgress(id, { message: 'Scan cancelled' });
@@ -170,7 +170,10 @@ export class AnimeService {
         void this.markDownloaded(e).catch((err: unknown) => this.logger.error({ err }, 'could not update the library'));
         break;
       case 'failed':
-        this.progress.failProgress(id, e.error ?? 'download failed', { metadata: { code: e.code ?? null } });
+        this.progress.failProgress(id, e.error ?? 'download failed', {
+          metadata: { code: e.code ?? null },
+          code: e.code ?? 'DOWNLOAD_FAILED',
+        });
         break;
       case 'cancelled':
         this.progress.cancelProgress(id, { message: 'Download cancelled' });

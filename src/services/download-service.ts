@@ -79,15 +79,14 @@ export class DownloadService {
   }
 
   /**
-   * Makes this instance the queue's runner: loads the queue, takes over the downloads the
-   * last runner left (see recover) and starts downloading.
+   * Makes this instance the queue's runner: loads the queue. Then recover() takes over the
+   * downloads the last runner left, and pump() starts downloading.
    */
   async takeOver(): Promise<void> {
     this.items = await this.store.load();
     this.running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
     this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
     this.stopped = false;
-    this.recover();
   }
 
   /**
@@ -121,27 +120,45 @@ export class DownloadService {
 
   /**
    * Takes over what the last process left: downloads that were running go back to the
-   * head of the queue (their part files make them resume) and keep their progress records.
+   * head of the queue (their part files make them resume) and keep their progress records,
+   * and so do items that were already waiting again after an earlier interruption (a second
+   * restart before the queue ran them must not fail them). Records of items that finished
+   * just before a crash end as the item did. Returns the progress ids taken over.
    */
-  recover(): void {
+  recover(): string[] {
     const interrupted = this.items.filter((i) => i.status === 'DOWNLOADING');
-    for (const item of interrupted) {
-      item.status = 'PENDING';
+    for (const item of interrupted) item.status = 'PENDING';
+    if (interrupted.length) this.persist(this.store.save(interrupted));
+    const resumed: string[] = [];
+    for (const item of this.items) {
       const id = downloadProgressId(item);
-      // Nothing runs it until the queue does: say so rather than show it IN_PROGRESS.
-      if (this.progress.claimInterrupted(id) && !this.running) {
-        this.progress.updateProgress(id, {
-          status: 'PENDING',
-          message: 'Interrupted; resumes when the queue is started',
-          forceBroadcast: true,
-        });
+      if (item.status === 'PENDING') {
+        if (!this.progress.claimInterrupted(id)) continue;
+        resumed.push(id);
+        // Nothing runs it until the queue does: say so rather than show it IN_PROGRESS.
+        if (!this.running) {
+          this.progress.updateProgress(id, {
+            status: 'PENDING',
+            message: 'Interrupted; resumes when the queue is started',
+            forceBroadcast: true,
+          });
+        }
+      } else if (this.progress.claimInterrupted(id)) {
+        // The item's end was saved, its record's was not (a crash in between): end it alike.
+        if (item.status === 'COMPLETED') {
+          this.progress.completeProgress(id, { message: item.filePath ? `Saved ${item.filePath}` : null, metadata: { filePath: item.filePath } });
+        } else if (item.status === 'FAILED') {
+          this.progress.failProgress(id, item.error ?? 'download failed', { code: 'DOWNLOAD_FAILED' });
+        } else {
+          this.progress.cancelProgress(id, { message: 'Download cancelled' });
+        }
       }
     }
-    if (interrupted.length) this.persist(this.store.save(interrupted));
     if (this.unfinished().length > 0) {
       this.progress.claimInterrupted(QUEUE_PROGRESS_ID);
       this.announce('resumed');
     }
+    return resumed;
   }
 
   // ---- reads ------------------------------------------------------------------------------
@@ -404,6 +421,10 @@ export class DownloadService {
       .then(
         (result) => {
           if (item.status !== 'DOWNLOADING') return;
+          // The download's COMPLETED event goes to the log first: a crash between the two
+          // writes then leaves a finished record and an item that resumes (and finds its
+          // file), never a COMPLETED item whose record a restart fails as interrupted.
+          this.progress.flush();
           item.status = 'COMPLETED';
           item.filePath = result.filePath;
           item.completedAt = Date.now();
@@ -414,6 +435,7 @@ export class DownloadService {
           // Cancelled or removed meanwhile (already recorded), or the service is stopping:
           // then the item stays DOWNLOADING on disk and resumes at the next start.
           if (item.status !== 'DOWNLOADING' || this.stopped) return;
+          this.progress.flush(); // its FAILED event first, as above
           item.status = 'FAILED';
           item.error = this.anime.describeError(err);
           item.completedAt = Date.now();

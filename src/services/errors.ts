@@ -12,13 +12,13 @@ export class ServiceError extends Error {
   }
 }
 
-/** The cursor is older than the event log keeps: start over with `snapshot: true`. */
+/**
+ * The cursor cannot be resumed: older than the event log keeps, or from another epoch of
+ * the log (the database was replaced, or a write failed since). Start over with `snapshot: true`.
+ */
 export class CursorExpiredError extends ServiceError {
-  constructor(cursor: string, oldest: number) {
-    super(
-      'CURSOR_EXPIRED',
-      `cursor "${cursor}" is older than the event log keeps (oldest kept: ${oldest}); resubscribe with snapshot: true`,
-    );
+  constructor(cursor: string, why: string) {
+    super('CURSOR_EXPIRED', `cursor "${cursor}" ${why}; resubscribe with snapshot: true`);
   }
 }
 

@@ -1,6 +1,21 @@
 /** Default bound of a LiveQueue: events held for one slow subscriber before it conflates. */
 export const LIVE_QUEUE_CAPACITY = 1024;
 
+/**
+ * Why an item was dropped: `conflated` (a newer item of the same key replaced it),
+ * `overflow` (more keys than capacity: the oldest key went), `disconnected` (still queued
+ * when a subscriber that stopped reading was cut off).
+ */
+export type DropReason = 'conflated' | 'overflow' | 'disconnected';
+
+/** Drops per reason across many queues (read by the metrics). */
+export class DropTally {
+  readonly counts: Record<DropReason, number> = { conflated: 0, overflow: 0, disconnected: 0 };
+  readonly add = (reason: DropReason): void => {
+    this.counts[reason]++;
+  };
+}
+
 export interface LiveQueueOptions<T> {
   /** Conflation key: past capacity only the newest item per key is kept. */
   keyOf: (item: T) => string;
@@ -8,6 +23,13 @@ export interface LiveQueueOptions<T> {
   capacity?: number;
   /** Called once when the consumer stops (return/throw or close()). */
   onClose?: () => void;
+  /**
+   * Marks the first item taken after drops with how many were dropped just before it
+   * (e.g. sets the event's `missed`). @default items are left as they are
+   */
+  markMissed?: (item: T, missed: number) => T;
+  /** Told of every drop, e.g. for a metric. @default none */
+  onDrop?: (reason: DropReason) => void;
 }
 
 /**
@@ -31,12 +53,24 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
   private latest: Map<string, T> | null = null;
   private waiter: ((r: IteratorResult<T>) => void) | null = null;
   private closed = false;
+  private readonly markMissed: ((item: T, missed: number) => T) | undefined;
+  private readonly onDrop: ((reason: DropReason) => void) | undefined;
+  /** Drops since the last item taken: the next one taken carries this count. */
+  private missedSinceTake = 0;
   dropped = 0;
 
   constructor(options: LiveQueueOptions<T>) {
     this.keyOf = options.keyOf;
     this.capacity = options.capacity ?? LIVE_QUEUE_CAPACITY;
     this.onClose = options.onClose;
+    this.markMissed = options.markMissed;
+    this.onDrop = options.onDrop;
+  }
+
+  private drop(reason: DropReason): void {
+    this.dropped++;
+    this.missedSinceTake++;
+    this.onDrop?.(reason);
   }
 
   get size(): number {
@@ -64,17 +98,25 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
     this.setLatest(item);
     while (this.latest.size > this.capacity) {
       this.latest.delete(this.latest.keys().next().value!);
-      this.dropped++;
+      this.drop('overflow');
     }
   }
 
   private setLatest(item: T): void {
     const key = this.keyOf(item);
-    if (this.latest!.delete(key)) this.dropped++;
+    if (this.latest!.delete(key)) this.drop('conflated');
     this.latest!.set(key, item);
   }
 
   private take(): T | undefined {
+    const item = this.takeRaw();
+    if (item === undefined || this.missedSinceTake === 0) return item;
+    const missed = this.missedSinceTake;
+    this.missedSinceTake = 0;
+    return this.markMissed ? this.markMissed(item, missed) : item;
+  }
+
+  private takeRaw(): T | undefined {
     if (this.latest) {
       const first = this.latest.entries().next();
       if (first.done) return undefined;
@@ -104,6 +146,17 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
     return new Promise((resolve) => {
       this.waiter = resolve;
     });
+  }
+
+  /**
+   * Stops the queue because its consumer stopped reading: what is still queued counts as
+   * dropped (`disconnected`), then as close().
+   */
+  abandon(): void {
+    if (this.closed) return;
+    for (let n = this.size; n > 0; n--) this.onDrop?.('disconnected');
+    this.dropped += this.size;
+    this.close();
   }
 
   /** Stops the queue: pending items are dropped and a waiting consumer is released. */

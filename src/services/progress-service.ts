@@ -4,7 +4,7 @@ import type { CursorCheck, JournalBatch, JournalEntry, ProgressJournal, Progress
 import type { HistoryPage, HistoryQuery } from '../store/progress-store.js';
 import type { SyncJournal } from '../store/sqlite-journal.js';
 import { BadInputError, CursorExpiredError, NotFoundError, ServiceError } from './errors.js';
-import { LiveQueue } from './live-queue.js';
+import { LiveQueue, type DropTally } from './live-queue.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './progress-limits.js';
 import type { ProgressPubSub } from './progress-pubsub.js';
 import { etaOf, finishedRecord, newRecord, nextSpeed, percentOf, type SpeedSample } from './progress-records.js';
@@ -24,6 +24,30 @@ import {
 const PRUNE_EVERY_EVENTS = 500;
 /** Events read from the log per page while replaying after a cursor. */
 const REPLAY_PAGE = 500;
+/**
+ * Least time between two system_maintenance records: pruning runs every 500 events, and a
+ * record each time would crowd the history; counts add up in between. The first pruning of
+ * a run is reported at once.
+ */
+export const MAINTENANCE_REPORT_MS = 10 * 60_000;
+/** Progress id of the record that says pruning ran (the contract's). */
+export const MAINTENANCE_PROGRESS_ID = 'system_maintenance';
+/** Component name of a failed write of the event log: its ERROR record is error_persistence. */
+export const PERSISTENCE_COMPONENT = 'persistence';
+
+/** What a failure is reported as: an ERROR record `error_{source}`. */
+export interface ErrorReport {
+  /** The failed operation's progress id, or a component (`persistence`, `catalog`). */
+  source: string;
+  /** Machine-readable reason, e.g. DOWNLOAD_FAILED, CATALOG_UNAVAILABLE. */
+  code: string;
+  /** What went wrong, for people. */
+  error: string;
+  /** @default `Failed: {source}` */
+  title?: string;
+  metadata?: ProgressMetadata;
+}
+
 /** First and longest pause between two tries of a journal write that failed (Redis away). */
 const WRITE_RETRY_MIN_MS = 100;
 const WRITE_RETRY_MAX_MS = 2_000;
@@ -45,6 +69,8 @@ export interface ProgressServiceOptions {
   historyLimit?: number;
   /** Clock in epoch ms; tests inject one to check speed and ETA. @default Date.now */
   now?: () => number;
+  /** Counts events dropped for slow subscribers, per reason (metrics). @default not counted */
+  drops?: DropTally;
 }
 
 export interface StartOptions {
@@ -71,6 +97,8 @@ export interface UpdateOptions {
 export interface FinishOptions {
   message?: string | null;
   metadata?: ProgressMetadata;
+  /** On failProgress: the error code its ERROR record carries. @default `{TYPE}_FAILED` */
+  code?: string;
 }
 
 /** What a subscription asks for: which events, and what comes before the live ones. */
@@ -130,7 +158,12 @@ function cursorError(cursor: string, check: Exclude<CursorCheck, { ok: true }>):
     case 'ahead':
       return new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${check.newest})`);
     case 'expired':
-      return new CursorExpiredError(cursor, check.oldest ?? 0);
+      return new CursorExpiredError(
+        cursor,
+        check.lost
+          ? 'is from an event log this service no longer has (it was replaced or could not be written)'
+          : `is older than the event log keeps (oldest kept: ${check.oldest})`,
+      );
   }
 }
 
@@ -170,6 +203,14 @@ export class ProgressService {
   private writeChain: Promise<void> = Promise.resolve();
   private lastWritten = 0;
   private writeFailing = false;
+  /** Stopping: a write that fails is given up rather than retried. */
+  private closing = false;
+  private readonly drops: DropTally | undefined;
+  /** Pruned and not yet reported in a system_maintenance record. */
+  private unreported = { events: 0, history: 0 };
+  private lastMaintenanceReport: number | null = null;
+  /** The last write of the log failed: one error_persistence per streak of failures. */
+  private persistenceFailing = false;
   private flushScheduled: NodeJS.Immediate | null = null;
   private sincePrune = 0;
   private closed = false;
@@ -184,6 +225,7 @@ export class ProgressService {
     this.eventLogRetention = Math.max(MIN_EVENT_LOG_RETENTION, options.eventLogRetention ?? 0);
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
+    this.drops = options.drops;
     if (this.sync) {
       // One process: whatever the last one left active is this one's to resume or fail.
       for (const record of this.sync.store.loadActive()) {
@@ -276,8 +318,57 @@ export class ProgressService {
     return this.finish(id, 'COMPLETED', null, options);
   }
 
+  /** Fails an operation; an ERROR record `error_{id}` says so too (see reportError). */
   failProgress(id: string, error: string, options: FinishOptions = {}): ProgressRecord {
-    return this.finish(id, 'FAILED', error, options);
+    const record = this.finish(id, 'FAILED', error, options);
+    if (record.type !== 'ERROR') {
+      this.reportError({
+        source: id,
+        code: options.code ?? `${record.type}_FAILED`,
+        error,
+        title: `${record.title} failed`,
+      });
+    }
+    return record;
+  }
+
+  /**
+   * Records a failure as one FAILED record `error_{source}` of type ERROR (metadata.source,
+   * metadata.code), for operations that failed and for components that failed outside any
+   * operation (`persistence`, `catalog`). A `types: [ERROR]` subscriber sees exactly these.
+   */
+  reportError(report: ErrorReport): ProgressRecord {
+    return this.recordFinished(`error_${report.source}`, 'ERROR', report.title ?? `Failed: ${report.source}`, {
+      status: 'FAILED',
+      error: report.error,
+      metadata: { ...report.metadata, source: report.source, code: report.code },
+    });
+  }
+
+  /**
+   * An operation that is over as soon as it is told (a failure, a maintenance run, a new
+   * queue runner): one event, straight to history. An active operation with the same id is
+   * replaced.
+   */
+  recordFinished(
+    id: string,
+    type: ProgressType,
+    title: string,
+    options: { status: ProgressStatus; error?: string | null; message?: string | null; metadata?: ProgressMetadata },
+  ): ProgressRecord {
+    const now = this.now();
+    const existing = this.active.get(id);
+    if (existing?.trailing) clearTimeout(existing.trailing);
+    this.orphans.delete(id);
+    const record: ProgressRecord = {
+      ...newRecord(id, type, title, now, { status: options.status, message: options.message, metadata: options.metadata }),
+      percent: options.status === 'COMPLETED' ? 100 : 0,
+      eta: options.status === 'COMPLETED' ? 0 : null,
+      error: options.error ?? null,
+      completedAt: now,
+    };
+    this.emit(this.track(record));
+    return record;
   }
 
   cancelProgress(id: string, options: FinishOptions = {}): ProgressRecord {
@@ -399,7 +490,7 @@ export class ProgressService {
 
   /** Fails every operation the last process left active that no owner claimed. */
   failInterrupted(): ProgressRecord[] {
-    return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR));
+    return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR, { code: 'INTERRUPTED' }));
   }
 
   /**
@@ -450,11 +541,26 @@ export class ProgressService {
     if (this.sync) {
       try {
         this.sync.appendNow(batch);
+        this.persistenceFailing = false;
       } catch (err) {
-        // Keep serving live progress even when the disk fails; the log has a hole then.
+        // Live progress goes on, but the log lacks these events: the journal gives them
+        // cursors of an epoch no log will have and starts a new one (cursors from before the
+        // hole expire too), and error_persistence says what happened.
         this.logger.error({ err, events: entries.length }, 'could not persist progress events');
-        (this.sync as unknown as { publishUnwritten(b: JournalBatch): void }).publishUnwritten(batch);
+        const events = this.sync.publishUnwritten(batch);
+        if (!this.persistenceFailing) {
+          this.persistenceFailing = true;
+          // Its own write may fail too: the streak flag keeps that from reporting itself forever.
+          this.reportError({
+            source: PERSISTENCE_COMPONENT,
+            code: 'PERSISTENCE_FAILED',
+            error: `could not write ${entries.length} progress events to the event log: ${(err as Error)?.message ?? String(err)}`,
+            title: 'Event log write failed',
+            metadata: { events: entries.length, firstSeq: events[0]?.seq, lastSeq: events.at(-1)?.seq },
+          });
+        }
       }
+      this.reportMaintenance(this.sync.takePruned());
       return;
     }
     this.writing.push(entries);
@@ -473,17 +579,35 @@ export class ProgressService {
     return { events: entries, active, finished, prune: prune ? { events: this.eventLogRetention, history: this.historyLimit } : null };
   }
 
+  /** system_maintenance: what pruning removed (see MAINTENANCE_REPORT_MS). */
+  private reportMaintenance(pruned: { events: number; history: number }): void {
+    this.unreported.events += pruned.events;
+    this.unreported.history += pruned.history;
+    const { events, history } = this.unreported;
+    if (events === 0 && history === 0) return;
+    const now = this.now();
+    if (this.lastMaintenanceReport !== null && now - this.lastMaintenanceReport < MAINTENANCE_REPORT_MS) return;
+    this.lastMaintenanceReport = now;
+    this.unreported = { events: 0, history: 0 };
+    this.recordFinished(MAINTENANCE_PROGRESS_ID, 'SYSTEM', 'Maintenance', {
+      status: 'COMPLETED',
+      message: `Pruned ${events} events from the log and ${history} entries from history`,
+      metadata: { eventsPruned: events, historyPruned: history, eventLogRetention: this.eventLogRetention, historyLimit: this.historyLimit },
+    });
+  }
+
   private async write(batch: JournalBatch, entries: JournalEntry[]): Promise<void> {
     let pause = WRITE_RETRY_MIN_MS;
     for (;;) {
       try {
         const events = await this.journal.append(batch);
         this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
+        this.reportMaintenance(this.journal.takePruned());
         if (this.writeFailing) this.logger.warn('progress events are written again');
         this.writeFailing = false;
         break;
       } catch (err) {
-        if (this.closed) {
+        if (this.closed || this.closing) {
           this.logger.error({ err, events: entries.length }, 'stopping with progress events that could not be written');
           break;
         }
@@ -508,7 +632,7 @@ export class ProgressService {
   private deliver(events: readonly ProgressEvent[]): void {
     for (const event of events) {
       const p = event.progress;
-      this.seenSinceOpen.add(p.id);
+      if (!this.sync) this.seenSinceOpen.add(p.id);
       if (isFinished(p.status)) {
         this.view.delete(p.id);
         const own = this.finishing.get(p.id);
@@ -586,11 +710,20 @@ export class ProgressService {
       keyOf: (e) => e.progress.id,
       capacity: options.capacity,
       onClose: listening.close,
+      markMissed: (e, missed) => ({ ...e, missed }),
+      onDrop: this.drops?.add,
     });
     const queue = live;
     async function* run(): AsyncGenerator<ProgressEvent> {
       for (let page = await listening.prefix(); page !== null; page = await listening.prefix()) yield* page;
-      for await (const event of queue) if (event.seq > listening.head) yield event;
+      // What was dropped before an event the replay already delivered counts for the next one.
+      let missed = 0;
+      for await (const event of queue) {
+        missed += event.missed;
+        if (event.seq <= listening.head) continue;
+        yield missed === event.missed ? event : { ...event, missed };
+        missed = 0;
+      }
     }
     return withRelease(run(), () => queue.close());
   }
@@ -676,6 +809,7 @@ export class ProgressService {
         .map((progress) => ({
           seq: state.head,
           cursor,
+          missed: 0,
           type: EVENT_TYPE_OF[progress.type],
           room: ROOM_OF[progress.type],
           progress,
@@ -709,6 +843,7 @@ export class ProgressService {
 
   /** close(), then waits for the writes in hand (asynchronous journals). */
   async closeAndSettle(): Promise<void> {
+    this.closing = true;
     for (const tracked of this.active.values()) {
       if (tracked.trailing) this.emit(tracked);
     }

@@ -46,10 +46,15 @@ export interface ProgressRecord {
   readonly completedAt: number | null;
 }
 
-/** What subscribers receive. `seq` is the event's place in the log; `cursor` is its opaque form. */
+/**
+ * What subscribers receive. `seq` is the event's place in the log; `cursor` is its opaque
+ * form (with the log's epoch). `missed` is per subscriber: how many of its events were
+ * dropped just before this one because it did not keep up (0 as published).
+ */
 export interface ProgressEvent {
   readonly seq: number;
   readonly cursor: string;
+  readonly missed: number;
   readonly type: string;
   readonly room: string;
   readonly progress: ProgressRecord;

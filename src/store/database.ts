@@ -45,6 +45,12 @@ const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // The event log's identity (see EventLog): one row, written when the log starts an epoch.
+  `CREATE TABLE event_log_epoch (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     epoch TEXT NOT NULL,
+     since INTEGER NOT NULL
+   );`,
 ];
 
 /**

@@ -1,8 +1,8 @@
 import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
 import type { HistoryPage, HistoryQuery } from './progress-store.js';
 
-/** An event as a producer hands it over: everything but its place in the log. */
-export type JournalEntry = Omit<ProgressEvent, 'seq' | 'cursor'>;
+/** An event as a producer hands it over: everything but its place in the log (and `missed`, per subscriber). */
+export type JournalEntry = Omit<ProgressEvent, 'seq' | 'cursor' | 'missed'>;
 
 /** One atomic write: events, plus what they do to the active set and the history. */
 export interface JournalBatch {
@@ -20,8 +20,8 @@ export type CursorCheck =
   | { ok: true; seq: number }
   /** Not a cursor this service issues. */
   | { ok: false; reason: 'malformed' }
-  /** A cursor of another log (lost, replaced) or older than the log keeps. */
-  | { ok: false; reason: 'expired'; oldest: number | null }
+  /** A cursor of another log (`lost`: replaced, lost, or a failed write) or older than the log keeps. */
+  | { ok: false; reason: 'expired'; oldest: number | null; lost?: boolean }
   /** Points past the newest event. */
   | { ok: false; reason: 'ahead'; newest: number };
 
@@ -58,6 +58,8 @@ export interface ProgressJournal {
   readAfter(after: number, limit: number): Promise<ProgressEvent[]>;
   /** The oldest and newest seq kept; both null while the log is empty. */
   bounds(): Promise<{ oldest: number | null; newest: number | null }>;
+  /** What pruning removed since the last call (for system_maintenance); counts only. */
+  takePruned(): { events: number; history: number };
   /** Registers a live listener (at once, not lazily). Must not throw. Returns its remover. */
   listen(listener: JournalListener): () => void;
   /** Stops reading and releases connections; pending appends finish first. */

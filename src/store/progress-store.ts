@@ -1,17 +1,38 @@
 import type { ProgressEvent, ProgressRecord, ProgressStatus, ProgressType } from '../services/progress-types.js';
 
 /**
+ * The identity of an event log: cursors of one epoch are only resumed in that epoch.
+ * `since` is the last seq issued before the epoch began (cursors of the epoch are >= it).
+ */
+export interface LogEpoch {
+  readonly id: string;
+  readonly since: number;
+}
+
+/**
  * The append-only event log behind cursors. `seq` values are assigned by the caller, strictly
- * increasing. A Redis Streams adapter implements the same four methods.
+ * increasing. A Redis Streams adapter implements the same methods.
+ *
+ * The log has an epoch: a new log (a new or replaced database) starts one, and so does a
+ * failed write (`renewEpoch`), because events were then published that the log does not
+ * hold. Cursors carry the epoch, so one from before the change is refused, never resumed
+ * into other events.
  */
 export interface EventLog {
+  /** The current epoch. */
+  readonly epoch: LogEpoch;
+  /**
+   * Starts a new epoch after `since` (the last seq issued), in effect at once; the store
+   * records it together with the next append.
+   */
+  renewEpoch(since: number): LogEpoch;
   append(events: readonly ProgressEvent[]): void;
-  /** Events with `seq > after`, oldest first, at most `limit`. */
+  /** Events with `seq > after`, oldest first, at most `limit`, with cursors of the current epoch. */
   readAfter(after: number, limit: number): ProgressEvent[];
   /** The oldest and newest `seq` kept; both null while the log is empty. */
   bounds(): { oldest: number | null; newest: number | null };
-  /** Drops all but the newest `keep` events. */
-  prune(keep: number): void;
+  /** Drops all but the newest `keep` events; returns how many went. */
+  prune(keep: number): number;
 }
 
 export interface HistoryQuery {
@@ -37,8 +58,8 @@ export interface ProgressStore {
   history(query: HistoryQuery): HistoryPage;
   /** The newest finished record with this id, if any. */
   latestFinished(id: string): ProgressRecord | null;
-  /** Drops all but the newest `keep` history entries. */
-  pruneHistory(keep: number): void;
+  /** Drops all but the newest `keep` history entries; returns how many went. */
+  pruneHistory(keep: number): number;
 }
 
 /** Both stores plus the transaction that makes one flush atomic. */

@@ -91,10 +91,12 @@ for k = 1, nf do
   redis.call('HSET', KEYS[8], id, hid)
 end
 local keep = tonumber(ARGV[7])
+local prunedHistory = 0
 if keep > 0 then
   local cutoff = tonumber(redis.call('GET', KEYS[6]) or '0') - keep
   if cutoff > 0 then
     local old = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', cutoff)
+    prunedHistory = #old
     for k = 1, #old, 500 do
       redis.call('HDEL', KEYS[5], unpack(old, k, math.min(k + 499, #old)))
     end
@@ -106,7 +108,7 @@ if keep > 0 then
     end
   end
 end
-return {identity, first}
+return {identity, first, prunedHistory}
 `;
 
 // KEYS: events, seq, identity. ARGV: mine, head, fresh. Returns {identity, newest}.
@@ -130,7 +132,7 @@ function entryToEvent(id: string, fields: string[]): ProgressEvent & { identity:
   const seq = Number(id.slice(0, id.indexOf('-')));
   const e = JSON.parse(fields[1]!) as JournalEntry;
   const identity = parseIdentity(fields[3] ?? '/0').id;
-  return { seq, cursor: `${identity}:${seq}`, type: e.type, room: e.room, progress: e.progress, identity };
+  return { seq, cursor: `${identity}:${seq}`, missed: 0, type: e.type, room: e.room, progress: e.progress, identity };
 }
 
 /** The event without the entry's bookkeeping. */
@@ -139,7 +141,7 @@ function plain({ identity: _identity, ...event }: ProgressEvent & { identity: st
 }
 
 interface RedisWithScripts extends Redis {
-  journalAppend(...args: (string | number)[]): Promise<[string, number]>;
+  journalAppend(...args: (string | number)[]): Promise<[string, number, number]>;
   journalCheck(...args: (string | number)[]): Promise<[string, string]>;
 }
 
@@ -163,6 +165,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
   private delivered = 0;
   private closed = false;
   private needCheck = false;
+  private pruned = { events: 0, history: 0 };
   private loop: Promise<void> | null = null;
   /** pub/sub mode: deliveries run one after another (a gap fill may be in between). */
   private chain: Promise<void> = Promise.resolve();
@@ -241,11 +244,11 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
       return [r[0]![1] as string | null, r[1]![1] as string | null];
     });
     const { oldest } = await this.bounds();
-    if (!raw || parseIdentity(raw).id !== m[1]) return { ok: false, reason: 'expired', oldest };
+    if (!raw || parseIdentity(raw).id !== m[1]) return { ok: false, reason: 'expired', oldest, lost: true };
     const identity = parseIdentity(raw);
     const newest = Number(newestRaw ?? 0);
     if (seq > newest) return { ok: false, reason: 'ahead', newest };
-    if (seq < identity.start) return { ok: false, reason: 'expired', oldest };
+    if (seq < identity.start) return { ok: false, reason: 'expired', oldest, lost: true };
     if (oldest !== null && seq < oldest - 1) return { ok: false, reason: 'expired', oldest };
     return { ok: true, seq };
   }
@@ -280,10 +283,12 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     for (const r of batch.active) args.push(r.id, JSON.stringify(r));
     args.push(batch.finished.length);
     for (const r of batch.finished) args.push(r.id, r.type, r.status, JSON.stringify(r));
-    const [raw, firstRaw] = await this.redis.journalAppend(...args);
+    const [raw, firstRaw, prunedHistory] = await this.redis.journalAppend(...args);
     const identity = parseIdentity(raw);
     const first = Number(firstRaw);
-    return batch.events.map((e, i) => ({ ...e, seq: first + i, cursor: `${identity.id}:${first + i}` }));
+    // Events are trimmed by XADD MAXLEN ~ as they are added: only history counts are known.
+    this.pruned.history += Number(prunedHistory);
+    return batch.events.map((e, i) => ({ ...e, seq: first + i, cursor: `${identity.id}:${first + i}`, missed: 0 }));
   }
 
   readAfter(after: number, limit: number): Promise<ProgressEvent[]> {
@@ -308,6 +313,12 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     ]);
     const seqOf = (e: [string, string[]] | undefined) => (e ? Number(e[0].slice(0, e[0].indexOf('-'))) : null);
     return { oldest: seqOf(first[0] as [string, string[]] | undefined), newest: seqOf(last[0] as [string, string[]] | undefined) };
+  }
+
+  takePruned(): { events: number; history: number } {
+    const out = this.pruned;
+    this.pruned = { events: 0, history: 0 };
+    return out;
   }
 
   listen(listener: JournalListener, onReset?: (identity: string) => void): () => void {
@@ -406,7 +417,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
         lines.map((line, i) => {
           const e = JSON.parse(line) as JournalEntry;
           const seq = first + i;
-          return { seq, cursor: `${identity.id}:${seq}`, type: e.type, room: e.room, progress: e.progress };
+          return { seq, cursor: `${identity.id}:${seq}`, missed: 0, type: e.type, room: e.room, progress: e.progress };
         }),
       );
     }).catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import { formatCursor, newEpoch, parseCursor } from '../services/event-cursor.js';
 import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
 import type { Db } from './database.js';
 import type {
@@ -10,11 +11,12 @@ import type {
 import type { EventLog, HistoryPage, HistoryQuery, ProgressPersistence, ProgressStore } from './progress-store.js';
 import { createSqlitePersistence } from './sqlite-progress-store.js';
 
-const CURSOR_PATTERN = /^\d{1,15}$/;
-
 /** A journal whose every operation completes in the caller's turn (SQLite). */
 export interface SyncJournal {
   appendNow(batch: JournalBatch): ProgressEvent[];
+  /** After a failed appendNow: the events, published with cursors of a new epoch. */
+  publishUnwritten(batch: JournalBatch): ProgressEvent[];
+  takePruned(): { events: number; history: number };
   checkCursorNow(cursor: string): CursorCheck;
   readAfterNow(after: number, limit: number): ProgressEvent[];
   readonly store: ProgressStore;
@@ -28,19 +30,26 @@ export interface SyncJournal {
  */
 export class SqliteJournal implements ProgressJournal, ProgressStateReader, SyncJournal {
   readonly backend = 'sqlite' as const;
-  readonly identity = 'sqlite';
   readonly log: EventLog;
   readonly store: ProgressStore;
   private readonly persistence: ProgressPersistence;
   private readonly listeners = new Set<JournalListener>();
   private seq: number;
+  private pruned = { events: 0, history: 0 };
 
   /** Over the tables of `persistence` (tests wrap it to make writes fail). */
   constructor(persistence: ProgressPersistence) {
     this.persistence = persistence;
     this.log = persistence.eventLog;
     this.store = persistence.store;
-    this.seq = this.log.bounds().newest ?? 0;
+    // An epoch may begin past the newest event kept (renewed after a failed write): seqs
+    // already handed out in it are never issued again.
+    this.seq = Math.max(this.log.bounds().newest ?? 0, this.log.epoch.since);
+  }
+
+  /** The log's epoch (see EventLog): cursors are `<epoch>:<seq>`. */
+  get identity(): string {
+    return this.log.epoch.id;
   }
 
   static open(db: Db): SqliteJournal {
@@ -52,13 +61,19 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader, Sync
   }
 
   cursorOf(seq: number): string {
-    return String(seq);
+    return formatCursor(this.log.epoch.id, seq);
   }
 
   /** Synchronous, as everything here: the service's in-turn paths rely on it. */
   checkCursorNow(cursor: string): CursorCheck {
-    if (!CURSOR_PATTERN.test(cursor)) return { ok: false, reason: 'malformed' };
-    const seq = Number(cursor);
+    const position = parseCursor(cursor);
+    if (!position) return { ok: false, reason: 'malformed' };
+    const epoch = this.log.epoch;
+    if (position.epoch !== epoch.id || position.seq < epoch.since) {
+      // Another database, or from before a failed write: resuming it would skip or mix events.
+      return { ok: false, reason: 'expired', oldest: null, lost: true };
+    }
+    const seq = position.seq;
     if (seq > this.seq) return { ok: false, reason: 'ahead', newest: this.seq };
     const { oldest } = this.log.bounds();
     // Resuming from `seq` needs seq + 1 onwards; the log holds oldest..newest.
@@ -71,20 +86,27 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader, Sync
   }
 
   /** Writes and publishes in this turn; the promise is already settled. */
-  appendNow(batch: JournalBatch): ProgressEvent[] {
-    const events: ProgressEvent[] = batch.events.map((e, i) => {
+  private positioned(batch: JournalBatch, epoch: string): ProgressEvent[] {
+    return batch.events.map((e, i) => {
       const seq = this.seq + 1 + i;
-      return { ...e, seq, cursor: String(seq) };
+      return { ...e, seq, cursor: formatCursor(epoch, seq), missed: 0 };
     });
+  }
+
+  appendNow(batch: JournalBatch): ProgressEvent[] {
+    const events = this.positioned(batch, this.log.epoch.id);
+    let pruned = { events: 0, history: 0 };
     this.persistence.atomically(() => {
       this.log.append(events);
       this.store.finish(batch.finished);
       this.store.saveActive(batch.active);
       if (batch.prune) {
-        this.log.prune(batch.prune.events);
-        this.store.pruneHistory(batch.prune.history);
+        pruned = { events: this.log.prune(batch.prune.events), history: this.store.pruneHistory(batch.prune.history) };
       }
     });
+    // Counted only once committed: a rolled-back pruning removed nothing.
+    this.pruned.events += pruned.events;
+    this.pruned.history += pruned.history;
     this.seq += events.length;
     this.publish(events);
     return events;
@@ -92,16 +114,22 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader, Sync
 
   /**
    * Publishes events that could not be written (the disk failed): live subscribers keep
-   * getting progress; the log has a hole where they are.
+   * getting progress, with cursors of an epoch no log will ever have (a resume from one is
+   * CURSOR_EXPIRED, never a jump into other events), and the log starts a new epoch after
+   * them, so cursors from before the hole expire too.
    */
   publishUnwritten(batch: JournalBatch): ProgressEvent[] {
-    const events: ProgressEvent[] = batch.events.map((e, i) => {
-      const seq = this.seq + 1 + i;
-      return { ...e, seq, cursor: String(seq) };
-    });
+    const events = this.positioned(batch, newEpoch());
     this.seq += events.length;
+    this.log.renewEpoch(this.seq);
     this.publish(events);
     return events;
+  }
+
+  takePruned(): { events: number; history: number } {
+    const out = this.pruned;
+    this.pruned = { events: 0, history: 0 };
+    return out;
   }
 
   private publish(events: readonly ProgressEvent[]): void {

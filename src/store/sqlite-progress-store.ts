@@ -1,16 +1,24 @@
 import type { Db } from './database.js';
-import type { EventLog, HistoryPage, HistoryQuery, ProgressPersistence, ProgressStore } from './progress-store.js';
+import type { EventLog, HistoryPage, HistoryQuery, LogEpoch, ProgressPersistence, ProgressStore } from './progress-store.js';
+import { formatCursor, newEpoch } from '../services/event-cursor.js';
 import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
 
-type EventPayload = Omit<ProgressEvent, 'seq' | 'cursor'>;
+type EventPayload = Omit<ProgressEvent, 'seq' | 'cursor' | 'missed'>;
 
 export class SqliteEventLog implements EventLog {
   private readonly insert;
   private readonly selectAfter;
   private readonly selectBounds;
   private readonly deleteUpTo;
+  private readonly writeEpoch;
+  private current: LogEpoch;
+  /** The current epoch is not in the database yet: the next append writes it first. */
+  private epochUnwritten = false;
 
   constructor(db: Db) {
+    this.writeEpoch = db.prepare<[string, number]>(
+      'INSERT INTO event_log_epoch (id, epoch, since) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, since = excluded.since',
+    );
     this.insert = db.prepare<[number, string, string, string]>(
       'INSERT INTO events (seq, progress_id, progress_type, payload) VALUES (?, ?, ?, ?)',
     );
@@ -21,19 +29,48 @@ export class SqliteEventLog implements EventLog {
       'SELECT MIN(seq) AS oldest, MAX(seq) AS newest FROM events',
     );
     this.deleteUpTo = db.prepare<[number]>('DELETE FROM events WHERE seq <= ?');
+    const stored = db.prepare<[], LogEpoch>('SELECT epoch AS id, since FROM event_log_epoch WHERE id = 1').get();
+    if (stored) {
+      this.current = { id: stored.id, since: stored.since };
+    } else {
+      // A new database (or one from before epochs): its own epoch, so no cursor of another
+      // log resumes here.
+      this.current = { id: newEpoch(), since: this.bounds().newest ?? 0 };
+      this.writeEpoch.run(this.current.id, this.current.since);
+    }
+  }
+
+  get epoch(): LogEpoch {
+    return this.current;
+  }
+
+  renewEpoch(since: number): LogEpoch {
+    // Recorded with the next append, in its transaction: a write that just failed (a locked
+    // or full disk) would most likely fail again now, after blocking for the busy timeout.
+    this.current = { id: newEpoch(), since };
+    this.epochUnwritten = true;
+    return this.current;
   }
 
   append(events: readonly ProgressEvent[]): void {
+    if (this.epochUnwritten) {
+      this.writeEpoch.run(this.current.id, this.current.since);
+      this.epochUnwritten = false;
+    }
     for (const e of events) {
       const payload: EventPayload = { type: e.type, room: e.room, progress: e.progress };
       this.insert.run(e.seq, e.progress.id, e.progress.type, JSON.stringify(payload));
     }
   }
 
+  /**
+   * Cursors are of the current epoch; events from before it (seq <= epoch.since) thus get
+   * cursors that the service refuses, never ones that resume elsewhere.
+   */
   readAfter(after: number, limit: number): ProgressEvent[] {
     return this.selectAfter.all(after, limit).map(({ seq, payload }) => {
       const p = JSON.parse(payload) as EventPayload;
-      return { seq, cursor: String(seq), type: p.type, room: p.room, progress: p.progress };
+      return { seq, cursor: formatCursor(this.current.id, seq), type: p.type, room: p.room, progress: p.progress, missed: 0 };
     });
   }
 
@@ -41,9 +78,9 @@ export class SqliteEventLog implements EventLog {
     return this.selectBounds.get() ?? { oldest: null, newest: null };
   }
 
-  prune(keep: number): void {
+  prune(keep: number): number {
     const { newest } = this.bounds();
-    if (newest !== null) this.deleteUpTo.run(newest - keep);
+    return newest === null ? 0 : this.deleteUpTo.run(newest - keep).changes;
   }
 }
 
@@ -129,9 +166,9 @@ export class SqliteProgressStore implements ProgressStore {
     return row ? (JSON.parse(row.payload) as ProgressRecord) : null;
   }
 
-  pruneHistory(keep: number): void {
+  pruneHistory(keep: number): number {
     const max = this.selectMaxHid.get()?.hid;
-    if (max != null) this.deleteHistoryUpTo.run(max - keep);
+    return max == null ? 0 : this.deleteHistoryUpTo.run(max - keep).changes;
   }
 }
 

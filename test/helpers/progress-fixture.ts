@@ -122,3 +122,10 @@ export function record(service: ProgressService, name: ProgressEventName = 'prog
 
 /** `[seq, progress]` pairs, for comparing two event lists event by event. */
 export const seqAndProgress = (events: readonly ProgressEvent[]) => events.map((e) => [e.seq, e.progress] as const);
+
+/** The seq a cursor (`<epoch>:<seq>`) points at. */
+export const seqOf = (cursor: string): number => Number(cursor.slice(cursor.lastIndexOf(':') + 1));
+
+/** A cursor of `service`'s current epoch at `seq` (e.g. 0: from the start of the log). */
+export const cursorAt = (service: ProgressService, seq: number): string =>
+  `${service.lastCursor.slice(0, service.lastCursor.lastIndexOf(':'))}:${seq}`;

@@ -285,7 +285,7 @@ describe('library, queue and history commands', () => {
     }
     const json = expectExit(await runCli(['history', '--type', 'SYSTEM', '--limit', '120', '--json', '--url', app.url]), 0);
     const page = JSON.parse(json.stdout) as { totalCount: number; items: Array<{ id: string }> };
-    expect(page.totalCount).toBe(130);
+    expect(page.totalCount).toBe(131); // and the app's own system_startup
     expect(page.items.map((i) => i.id)).toEqual(Array.from({ length: 120 }, (_, k) => `system_${129 - k}`));
   });
 });

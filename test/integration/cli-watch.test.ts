@@ -119,6 +119,9 @@ describe('watch with stdout not a terminal (plain lines)', () => {
 
   it('--exit-when-idle follows what is running to its end, then exits 0; --json prints one event per line', async () => {
     const catalog = await catalogWithShow();
+    // The watch starts after the download: it must still be running once the CLI is up, which
+    // takes seconds on a busy machine (2 s of download was not always enough): ~8 s here.
+    catalog.setMediaBehaviour('/media/naruto/1/1.mp4', { bytesPerSecond: 20_000 });
     const a = await app({ catalogUrl: catalog.url });
     await a.app.anime.addSeries('naruto');
     await a.client.request(EnqueueDownloadsDocument, { episodes: [{ serieFolder: 'Naruto', season: 1, episode: 1 }] });

@@ -11,8 +11,11 @@ import {
   EnqueueDownloadsDocument,
   EnqueueMissingDocument,
   ProgressHistoryDocument,
+  ProgressDocument,
   QueueDocument,
+  StartQueueDocument,
   StartScanDocument,
+  StopQueueDocument,
 } from '../../src/client/operations.js';
 import { tempDir } from '../helpers/app.js';
 import { startCatalogServer, type CatalogServer, type MediaInfo } from '../helpers/catalog-server.js';
@@ -226,5 +229,57 @@ describe('crash safety (child process)', () => {
     expect(sha256OfFile(join(env.libraryDir, episodeRelPath('Naruto', 'Naruto', 1, 2)))).toBe(e2.sha256);
     second.child.kill('SIGTERM');
     expect(await withTimeout(second.exited, 10_000, 'SIGTERM exit')).toEqual({ code: 0, signal: null });
+  });
+
+  it('a download killed twice while the queue is stopped is never reported FAILED, and completes once the queue starts', { timeout: 90_000 }, async () => {
+    const env = await environment();
+    const { catalog } = env;
+    const ep = catalog.addEpisode('naruto', 'Naruto', 1, 1, 1_000_000, { behaviour: { bytesPerSecond: 150_000 } }); // ~7 s
+    const id = downloadId('Naruto', 1, 1);
+
+    // ---- first life: the download runs, the queue is stopped, kill -9 mid-download ----
+    const first = env.start();
+    await waitHealthy(first);
+    const c1 = env.client(first.url);
+    const events = recordEvents(c1, { types: ['DOWNLOAD'] });
+    await waitForWsSubscriptions(first.url, 1, 5_000);
+    await c1.request(AddSeriesDocument, { key: 'naruto' });
+    const [item] = (await c1.request(EnqueueDownloadsDocument, { episodes: [{ serieFolder: 'Naruto', season: 1, episode: 1 }] }))
+      .enqueueDownloads;
+    await events.until((all) => all.some((e) => e.progress.id === id && e.progress.current > 0), 'E01 under way', 10_000);
+    await c1.request(StopQueueDocument);
+    await first.kill();
+    await events.stop();
+
+    // ---- second life: the queue is still stopped; the download waits PENDING; kill -9 again ----
+    const second = env.start();
+    await waitHealthy(second);
+    const c2 = env.client(second.url);
+    expect((await c2.request(ProgressDocument, { id })).progress).toMatchObject({
+      status: 'PENDING',
+      message: expect.stringContaining('queue is started'),
+    });
+    await second.kill();
+
+    // ---- third life: still PENDING, nothing failed; starting the queue completes it ----
+    const third = env.start();
+    await waitHealthy(third);
+    const c3 = env.client(third.url);
+    expect((await c3.request(ProgressDocument, { id })).progress).toMatchObject({ status: 'PENDING' });
+    const failures = (await c3.request(ProgressHistoryDocument, { statuses: ['FAILED'], first: 100 })).progressHistory;
+    expect(failures.edges.map((e) => e.node.id)).toEqual([]);
+    const startups = (await c3.request(ProgressHistoryDocument, { types: ['SYSTEM'], first: 100 })).progressHistory;
+    const lastStartup = startups.edges.find((e) => e.node.id === 'system_startup')!.node;
+    expect(lastStartup.metadata).toMatchObject({ resumed: [id], failed: [] });
+
+    const watch = recordEvents(c3, { types: ['DOWNLOAD', 'ERROR'], snapshot: true });
+    cleanups.add(() => watch.stop());
+    await c3.request(StartQueueDocument);
+    await watch.until(reached(id, 'COMPLETED'), 'E01 COMPLETED once the queue runs', 20_000);
+    expect(watch.items.filter((e) => e.progress.status === 'FAILED' || e.progress.type === 'ERROR')).toEqual([]);
+    expect(sha256OfFile(join(env.libraryDir, episodeRelPath('Naruto', 'Naruto', 1, 1)))).toBe(ep.sha256);
+    expect((await c3.request(QueueDocument)).queue.completed.map((i) => i.id)).toEqual([item!.id]);
+    third.child.kill('SIGTERM');
+    expect(await withTimeout(third.exited, 10_000, 'SIGTERM exit')).toEqual({ code: 0, signal: null });
   });
 });

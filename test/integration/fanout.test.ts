@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProgressEventsDocument } from '../../src/client/operations.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openRawWs, type RawWs, type WsMessage } from '../helpers/raw-ws.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor, withTimeout } from '../helpers/wait.js';
+import { CLOSE_TOO_SLOW } from '../../src/server/fanout.js';
+import { LIVE_QUEUE_CAPACITY } from '../../src/services/live-queue.js';
 
 const query = print(ProgressEventsDocument);
 let app: TestApp | undefined;
@@ -72,9 +74,11 @@ describe('WebSocket fan-out', () => {
   });
 
   it('conflates a subscriber that stops reading and disconnects it after the stall timeout', async () => {
-    app = await startTestApp({}, { fanout: { highWaterBytes: 8 * 1024, lowWaterBytes: 1024, stallTimeoutMs: 300 } });
-    const healthy = await subscriber('ok', {});
-    const stalled = await subscriber('stalled', {});
+    // A long grace after the close frame: the client here resumes reading only once the publishing is done.
+    app = await startTestApp({}, { fanout: { highWaterBytes: 8 * 1024, lowWaterBytes: 1024, stallTimeoutMs: 300, closeGraceMs: 20_000 } });
+    // Only the download: pruning the log past its retention adds system_maintenance records.
+    const healthy = await subscriber('ok', { ids: ['download_x_1_1'] });
+    const stalled = await subscriber('stalled', { ids: ['download_x_1_1'] });
     await waitFor(() => app!.app.fanout.size.members === 2, { message: 'both to join' });
     (stalled.socket as unknown as { _socket: Socket })._socket.pause();
 
@@ -90,10 +94,62 @@ describe('WebSocket fan-out', () => {
       timeout: 10_000,
       message: 'the stalled subscriber to be dropped',
     });
+    // Reading again, it finds the reason behind what it was sent: 1008 (policy violation).
+    (stalled.socket as unknown as { _socket: Socket })._socket.resume();
+    expect(await withTimeout(stalled.closed, 5_000, 'the stalled socket to close')).toMatchObject({
+      code: CLOSE_TOO_SLOW,
+      reason: 'Subscriber too slow',
+    });
+    expect(CLOSE_TOO_SLOW).toBe(1008);
     await waitFor(
       () => nexts(healthy).some((m) => JSON.stringify(m.payload).includes('"COMPLETED"')),
       { timeout: 10_000, message: 'the healthy subscriber to see the end' },
     );
     expect(nexts(healthy)).toHaveLength(20_002);
   });
+
+  it('holds a bounded backlog for a subscriber that stops reading, and says how many events it skipped (missed)', async () => {
+    app = await startTestApp({}, { fanout: { highWaterBytes: 8 * 1024, lowWaterBytes: 1024, stallTimeoutMs: 60_000 } });
+    // Only the download: pruning the log past its retention adds system_maintenance records.
+    const healthy = await subscriber('ok', { ids: ['download_x_1_1'] });
+    const slow = await subscriber('slow', { ids: ['download_x_1_1'] });
+    await waitFor(() => app!.app.fanout.size.members === 2, { message: 'both to join' });
+    const tcp = (slow.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause();
+
+    const { progress } = app.app;
+    const updates = 20_000;
+    progress.startProgress('download_x_1_1', 'DOWNLOAD', 'X', { total: updates });
+    for (let i = 1; i <= updates; i++) {
+      progress.updateProgress('download_x_1_1', { current: i, forceBroadcast: true });
+      if (i % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    progress.completeProgress('download_x_1_1');
+    const published = updates + 2;
+    await waitFor(() => nexts(healthy).length === published, { timeout: 15_000, message: 'the healthy subscriber to get all' });
+    expect(nexts(healthy).every((m) => (m.payload as Payload).data.progressEvents.missed === 0)).toBe(true);
+
+    tcp.resume();
+    await waitFor(() => nexts(slow).some((m) => payloadOf(m).includes('"COMPLETED"')), {
+      timeout: 15_000,
+      message: 'the slow subscriber to see the end',
+    });
+    const events = nexts(slow).map((m) => (m.payload as Payload).data.progressEvents);
+    const missed = events.reduce((n, e) => n + e.missed, 0);
+    // Everything published is either delivered or counted as missed, once.
+    expect(events.length + missed).toBe(published);
+    // It was conflated: the backlog never held every event (an unbounded buffer would).
+    expect(missed).toBeGreaterThan(0);
+    expect(events.length).toBeLessThan(published - LIVE_QUEUE_CAPACITY);
+    // The skip is announced on the first event after it, and the stream still ends COMPLETED.
+    const first = events.findIndex((e) => e.missed > 0);
+    expect(events[first]!.progress.current).toBeGreaterThan(events[first - 1]!.progress.current + 1);
+    expect(events.at(-1)!.progress.status).toBe('COMPLETED');
+
+    const metrics = await (await fetch(new URL('/metrics', app.url))).text();
+    const conflated = Number(/^progress_subscriber_events_dropped_total\{reason="conflated"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(conflated).toBeGreaterThanOrEqual(missed);
+  }, 60_000);
 });
+
+type Payload = { data: { progressEvents: { missed: number; progress: { current: number; status: string } } } };

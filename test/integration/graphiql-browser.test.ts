@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -85,24 +86,49 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
     }
   }, 60_000);
 
-  it('runs the live subscription it opens with, over WebSocket', async () => {
-    app = await startTestApp();
+  it('with API_TOKEN, streams the live subscription it opens with, using the token from its Headers tab (never in a URL or the log)', async () => {
+    const token = 'browser-secret-4f1c9a';
+    const logLines: string[] = [];
+    app = await startTestApp(
+      { apiToken: token },
+      { logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }) },
+    );
     const page = await browser.newPage();
-    const sockets: string[] = [];
-    page.on('websocket', (ws) => sockets.push(ws.url()));
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    page.on('websocket', (ws) => urls.push(ws.url()));
+    const pageErrors: Error[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err));
     try {
       await page.goto(app.url, { waitUntil: 'load' });
       await page.locator('.graphiql-tab', { hasText: 'Live' }).first().waitFor({ timeout: 15_000 });
-      const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
-      await editor.click();
+
+      // As a person does: the Headers tab, then the token as GraphiQL expects headers (JSON).
+      await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+      const headers = page.locator('.graphiql-editor-tool .monaco-editor:visible').first();
+      await headers.waitFor({ timeout: 15_000 });
+      await headers.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(`{"authorization": "Bearer ${token}"}`);
+
+      // Running before the run: the subscription's snapshot shows it, then live changes follow.
+      const { progress } = app.app;
+      progress.startProgress('download_Demo_1_1', 'DOWNLOAD', 'Live in the browser 7', { total: 100 });
+      await page.locator('.graphiql-query-editor .monaco-editor').first().click();
       await page.keyboard.press('Control+Enter');
-      await expect.poll(() => sockets.length, { timeout: 15_000 }).toBeGreaterThan(0);
-      expect(new URL(sockets[0]!).pathname).toBe('/graphql');
-      // The subscription is live once the server counts it; then make progress happen.
-      await expect.poll(() => app!.app.fanout.size.members, { timeout: 15_000 }).toBe(1);
-      app.app.progress.startProgress('download_Demo_1_1', 'DOWNLOAD', 'Live in the browser 7');
       const responseText = async () => (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
       await expect.poll(responseText, { timeout: 15_000 }).toContain('Live in the browser 7');
+      progress.updateProgress('download_Demo_1_1', { current: 42, message: 'halfway there 8', forceBroadcast: true });
+      await expect.poll(responseText, { timeout: 15_000 }).toContain('halfway there 8');
+      expect(await responseText()).toContain('"current": 42');
+      expect(await responseText()).not.toMatch(/UNAUTHENTICATED|FORBIDDEN/);
+
+      expect(urls.filter((u) => u.includes(token))).toEqual([]);
+      expect(urls.filter(goesOutside)).toEqual([]);
+      expect(logLines.filter((l) => l.includes(token))).toEqual([]);
+      expect(logLines.length).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
     } finally {
       await page.close();
     }

@@ -174,7 +174,9 @@ describe('progress history of the flow', () => {
     expect(completed.edges.map((e) => e.node.id)).toEqual([id1]);
     expect(completed.totalCount).toBe(1);
     const failed = (await app.client.request(ProgressHistoryDocument, { statuses: ['FAILED'] })).progressHistory;
-    expect(failed.edges.map((e) => e.node.id)).toEqual([id2]);
+    // The failed download, and the ERROR record that says so.
+    expect(failed.edges.map((e) => e.node.id)).toEqual([`error_${id2}`, id2]);
+    expect(failed.edges[0]!.node).toMatchObject({ type: 'ERROR', metadata: { source: id2, code: expect.any(String) } });
     const scans = (await app.client.request(ProgressHistoryDocument, { types: ['SCAN'] })).progressHistory;
     expect(scans.edges.map((e) => [e.node.id, e.node.status])).toEqual([['library_scan', 'COMPLETED']]);
   });

@@ -3,6 +3,10 @@ import { GraphQLRequestError } from '../../src/client/index.js';
 import { ActiveProgressDocument, ProgressDocument, ProgressHistoryDocument } from '../../src/client/operations.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
+import type { ProgressType } from '../../src/client/generated/graphql.js';
+
+/** The operations' own types: start-up, shutdown and failures add SYSTEM and ERROR records. */
+const OPERATIONS = ['DOWNLOAD', 'SCAN', 'QUEUE'] as ProgressType[];
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -70,7 +74,8 @@ describe('progress queries over HTTP', () => {
     finishFour(app);
     app.app.progress.startProgress('download_active_1_1', 'DOWNLOAD', 'Still running');
 
-    const all = await app.client.request(ProgressHistoryDocument, {});
+    // The operations' own history (start-up and failures are SYSTEM and ERROR records).
+    const all = await app.client.request(ProgressHistoryDocument, { types: OPERATIONS });
     expect(all.progressHistory.totalCount).toBe(4);
     expect(all.progressHistory.edges.map((e) => [e.node.id, e.node.status])).toEqual([
       ['download_queue', 'COMPLETED'],
@@ -84,13 +89,18 @@ describe('progress queries over HTTP', () => {
     expect(downloads.progressHistory.totalCount).toBe(2);
     expect(downloads.progressHistory.edges.map((e) => e.node.id)).toEqual(['download_a_1_2', 'download_a_1_1']);
 
-    const completed = await app.client.request(ProgressHistoryDocument, { statuses: ['COMPLETED'] });
+    const completed = await app.client.request(ProgressHistoryDocument, { types: OPERATIONS, statuses: ['COMPLETED'] });
     expect(completed.progressHistory.totalCount).toBe(2);
     expect(completed.progressHistory.edges.map((e) => e.node.id)).toEqual(['download_queue', 'download_a_1_1']);
 
     const both = await app.client.request(ProgressHistoryDocument, { types: ['DOWNLOAD'], statuses: ['FAILED', 'CANCELLED'] });
     expect(both.progressHistory.edges.map((e) => e.node.id)).toEqual(['download_a_1_2']);
     expect(both.progressHistory.totalCount).toBe(1);
+
+    const errors = await app.client.request(ProgressHistoryDocument, { types: ['ERROR'] });
+    expect(errors.progressHistory.edges.map((e) => [e.node.id, e.node.status, e.node.error, e.node.metadata])).toEqual([
+      ['error_download_a_1_2', 'FAILED', 'checksum mismatch', { source: 'download_a_1_2', code: 'DOWNLOAD_FAILED' }],
+    ]);
   });
 
   it('pages with first/after through all of the history, each entry once', async () => {
@@ -105,7 +115,7 @@ describe('progress queries over HTTP', () => {
     const hasNext: boolean[] = [];
     let after: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const { progressHistory: h } = await app.client.request(ProgressHistoryDocument, { first: 10, after });
+      const { progressHistory: h } = await app.client.request(ProgressHistoryDocument, { types: ['DOWNLOAD'], first: 10, after });
       expect(h.totalCount).toBe(25);
       seen.push(...h.edges.map((e) => e.node.id));
       hasNext.push(h.pageInfo.hasNextPage);
@@ -135,11 +145,11 @@ describe('progress queries over HTTP', () => {
   it('history and finished records persist across a restart', async () => {
     const app1 = await track(startTestApp());
     finishFour(app1);
-    const before = await app1.client.request(ProgressHistoryDocument, {});
+    const before = await app1.client.request(ProgressHistoryDocument, { types: OPERATIONS });
     apps.splice(apps.indexOf(app1), 1);
     const app2 = await track(app1.restart());
 
-    const after = await app2.client.request(ProgressHistoryDocument, {});
+    const after = await app2.client.request(ProgressHistoryDocument, { types: OPERATIONS });
     expect(after.progressHistory.totalCount).toBe(4);
     expect(after.progressHistory.edges).toEqual(before.progressHistory.edges);
     const one = await app2.client.request(ProgressDocument, { id: 'download_a_1_2' });

@@ -1,7 +1,12 @@
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProgressClient, GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
 import { ProgressEventsDocument } from '../../src/client/operations.js';
+import type { ProgressType } from '../../src/client/generated/graphql.js';
 import { INTERRUPTED_ERROR } from '../../src/services/progress-service.js';
+import { DATABASE_FILE } from '../../src/store/database.js';
 import { redisUrlOfProject, startTestApp, type TestApp } from '../helpers/app.js';
 import { recordStream, type Recorder } from '../helpers/stream-recorder.js';
 
@@ -22,8 +27,8 @@ async function track(app: Promise<TestApp>): Promise<TestApp> {
 const key = (e: ProgressEventMessage) => ({ cursor: e.cursor, id: e.progress.id, status: e.progress.status, current: e.progress.current });
 
 /** Subscribes to every event after `after` (race-free: what happened meanwhile is replayed). */
-function subscribeAfter(client: ProgressClient, after: string): Recorder<ProgressEventMessage> {
-  const stream = client.subscribe(ProgressEventsDocument, { after });
+function subscribeAfter(client: ProgressClient, after: string, types?: ProgressType[]): Recorder<ProgressEventMessage> {
+  const stream = client.subscribe(ProgressEventsDocument, { after, types });
   async function* unwrap() {
     for await (const { progressEvents } of stream) yield progressEvents;
   }
@@ -75,13 +80,23 @@ describe('resuming with after across a restart', () => {
     await c.until(finished('download_marker_1_1'), 'the marker at C');
     await b2.until(finished('download_marker_1_1'), 'the marker at B');
 
-    // app2 failed what app1 left active, as events of its own.
-    expect(c.items.slice(0, 2).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual([
+    // A heard of the stop before its socket closed.
+    expect(a.items.at(-1)!.progress).toMatchObject({ id: 'system_shutdown', type: 'SYSTEM', status: 'IN_PROGRESS' });
+    // The stop's end is in the log; then app2's start-up failed what app1 left active (each
+    // failure with its ERROR record) and said so.
+    expect(c.items.slice(0, 7).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual([
+      ['system_shutdown', 'COMPLETED', null],
+      ['system_startup', 'IN_PROGRESS', null],
       ['download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
+      ['error_download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
       ['library_scan', 'FAILED', INTERRUPTED_ERROR],
+      ['error_library_scan', 'FAILED', INTERRUPTED_ERROR],
+      ['system_startup', 'COMPLETED', null],
     ]);
+    expect(c.items[3]!.progress.metadata).toEqual({ source: 'download_one_1_2', code: 'INTERRUPTED' });
+    expect(c.items[6]!.progress.metadata).toMatchObject({ resumed: [], failed: ['download_one_1_2', 'library_scan'], failedCount: 2 });
     const aAfterB = a.items.slice(a.items.findIndex((e) => e.cursor === bLast) + 1);
-    expect(aAfterB).toHaveLength(5);
+    expect(aAfterB).toHaveLength(6);
     expect(b2.items.map(key)).toEqual([...aAfterB, ...c.items].map(key));
     const allB = [...b.items, ...b2.items].map((e) => e.cursor);
     expect(new Set(allB).size).toBe(allB.length);
@@ -129,6 +144,77 @@ describe('resuming with after across a restart', () => {
 });
 
 describe('cursor errors', () => {
+  it('after DATA_DIR is deleted, an old cursor is CURSOR_EXPIRED (never events), even once the new log has more events', async () => {
+    const app1 = await track(startTestApp());
+    const p1 = app1.app.progress;
+    p1.startProgress('download_old_1_1', 'DOWNLOAD', 'Old');
+    p1.updateProgress('download_old_1_1', { current: 1, forceBroadcast: true });
+    const old = p1.lastCursor;
+    apps.splice(apps.indexOf(app1), 1);
+    await app1.stop();
+    rmSync(app1.dataDir, { recursive: true, force: true });
+
+    const app2 = await track(startTestApp({ dataDir: app1.dataDir, libraryDir: app1.libraryDir }));
+    const p2 = app2.app.progress;
+    p2.startProgress('download_new_1_1', 'DOWNLOAD', 'New', { total: 50 });
+    for (let i = 1; i <= 50; i++) p2.updateProgress('download_new_1_1', { current: i, forceBroadcast: true });
+    p2.flush();
+    expect(Number(p2.lastCursor.split(':')[1])).toBeGreaterThan(Number(old.split(':')[1]) + 40);
+
+    const resumed = recordStream(app2.client.subscribe(ProgressEventsDocument, { after: old }));
+    const err = await resumed.failure();
+    expect(err).toBeInstanceOf(GraphQLRequestError);
+    expect((err as GraphQLRequestError).code).toBe('CURSOR_EXPIRED');
+    expect(resumed.items).toEqual([]);
+  });
+
+  it('a failed write of the event log: error_persistence, and cursors from before it and of what it lost are CURSOR_EXPIRED', async () => {
+    const app = await track(startTestApp());
+    const p = app.app.progress;
+    const errors = subscribeAfter(app.newClient(), p.lastCursor, ['ERROR']);
+    const live = subscribeAfter(app.client, p.lastCursor, ['DOWNLOAD']);
+    p.startProgress('download_disk_1_1', 'DOWNLOAD', 'Disk', { total: 10 });
+    await live.until((all) => all.length === 1, 'the first event');
+    const beforeFailure = p.lastCursor;
+
+    // Another connection holds the database's write lock: the service's next write fails (busy).
+    const blocker = new Database(join(app.dataDir, DATABASE_FILE));
+    blocker.exec('BEGIN IMMEDIATE');
+    p.updateProgress('download_disk_1_1', { current: 5, forceBroadcast: true });
+    try {
+      p.flush();
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    // Published all the same (live progress goes on), with a cursor that will never resume.
+    const [, lost] = await live.until((all) => all.length === 2, 'the unwritten event, live');
+    p.completeProgress('download_disk_1_1');
+    const [, , done] = await live.until((all) => all.length === 3, 'the next event, written');
+
+    const [failure] = await errors.until((all) => all.length >= 1, 'error_persistence');
+    expect(failure!.progress).toMatchObject({
+      id: 'error_persistence',
+      type: 'ERROR',
+      status: 'FAILED',
+      metadata: { source: 'persistence', code: 'PERSISTENCE_FAILED' },
+    });
+    for (const cursor of [beforeFailure, lost!.cursor]) {
+      const resumed = recordStream(app.client.subscribe(ProgressEventsDocument, { after: cursor }));
+      const err = await resumed.failure();
+      expect((err as GraphQLRequestError).code, cursor).toBe('CURSOR_EXPIRED');
+      expect(resumed.items).toEqual([]);
+    }
+    expect(new Set([beforeFailure, lost!.cursor, done!.cursor]).size).toBe(3);
+    // What was written after it resumes as usual, across a restart too.
+    apps.splice(apps.indexOf(app), 1);
+    const again = await track(app.restart());
+    again.app.progress.startProgress('download_disk_1_2', 'DOWNLOAD', 'Next');
+    const after = subscribeAfter(again.client, done!.cursor, ['DOWNLOAD']);
+    const [next] = await after.until((all) => all.length >= 1, 'the event after the last written one');
+    expect(next!.progress.id).toBe('download_disk_1_2');
+  }, 30_000);
+
   it('a cursor the service never issued is BAD_USER_INPUT', async () => {
     const app = await track(startTestApp());
     const sub = recordStream(app.client.subscribe(ProgressEventsDocument, { after: 'nope' }));
@@ -153,8 +239,18 @@ describe('cursor errors', () => {
     expect(err).toBeInstanceOf(GraphQLRequestError);
     expect((err as GraphQLRequestError).code).toBe('CURSOR_EXPIRED');
 
-    const recent = subscribeAfter(app.client, String(Number(p.lastCursor) - 3));
-    const got = await recent.until((all) => all.length >= 3, 'the last 3 events');
-    expect(got.map((e) => e.progress.current)).toEqual([10_598, 10_599, 10_600]);
+    // The log was pruned to its 10,000 newest events, and system_maintenance said so (the last event).
+    const [epoch, newest] = p.lastCursor.split(':');
+    const recent = subscribeAfter(app.client, `${epoch}:${Number(newest) - 4}`);
+    const got = await recent.until((all) => all.length >= 4, 'the last 4 events');
+    expect(got.map((e) => [e.progress.id, e.progress.current])).toEqual([
+      ['download_big_1_1', 10_598],
+      ['download_big_1_1', 10_599],
+      ['download_big_1_1', 10_600],
+      ['system_maintenance', 0],
+    ]);
+    expect(got[3]!.progress).toMatchObject({ type: 'SYSTEM', status: 'COMPLETED', metadata: { historyPruned: 0 } });
+    // 10,601 download events and the start-up's two: all but the newest 10,000 went.
+    expect((got[3]!.progress.metadata as { eventsPruned: number }).eventsPruned).toBe(603);
   });
 });

@@ -96,4 +96,27 @@ describe('LiveQueue', () => {
     await withTimeout(consumer, 1_000, 'the for-await loop to end');
     expect(seen).toEqual(['a', 'b']);
   });
+
+  it('marks the first item taken after drops with how many were dropped, and tells of each drop and its reason', () => {
+    const reasons: string[] = [];
+    const q = new LiveQueue<Item & { missed?: number }>({
+      keyOf: (i) => i.key,
+      capacity: 2,
+      markMissed: (i, missed) => ({ ...i, missed }),
+      onDrop: (reason) => void reasons.push(reason),
+    });
+    q.push(item('a', 1));
+    q.push(item('a', 2));
+    expect(q.poll()).toEqual(item('a', 1)); // nothing dropped yet: unmarked
+    for (const i of [item('a', 3), item('a', 4), item('b', 1), item('c', 1)]) q.push(i);
+    // At capacity a2 and a3 give way to a4 (conflated), then a4, the oldest key, makes room for c.
+    expect(reasons).toEqual(['conflated', 'conflated', 'overflow']);
+    expect(q.poll()).toEqual({ ...item('b', 1), missed: 3 });
+    expect(q.poll()).toEqual(item('c', 1)); // the count went with the first one
+    expect(q.dropped).toBe(3);
+    q.push(item('d', 1));
+    q.abandon(); // a reader that stopped reading is cut off: what waits counts as dropped
+    expect(reasons.at(-1)).toBe('disconnected');
+    expect(q.dropped).toBe(4);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFixture, disposeAll, manualClock } from '../helpers/progress-fixture.js';
+import { MAINTENANCE_REPORT_MS } from '../../src/services/progress-service.js';
+import { createFixture, disposeAll, manualClock, record } from '../helpers/progress-fixture.js';
 
 afterEach(disposeAll);
 
@@ -16,10 +17,11 @@ describe('ProgressService history', () => {
     const page = service.getHistory({ limit: 10 });
     expect(page.entries.map((e) => [e.record.id, e.record.status, e.record.error])).toEqual([
       ['c', 'CANCELLED', null],
+      ['error_b', 'FAILED', 'no disk'], // the failure's ERROR record comes right after it
       ['b', 'FAILED', 'no disk'],
       ['a', 'COMPLETED', null],
     ]);
-    expect(page.totalCount).toBe(3);
+    expect(page.totalCount).toBe(4);
     expect(page.hasMore).toBe(false);
   });
 
@@ -52,7 +54,7 @@ describe('ProgressService history', () => {
     service.completeProgress('a');
     service.flush();
     expect(service.getProgress('a')).toMatchObject({ title: 'Run 2', status: 'COMPLETED' });
-    expect(service.getHistory({ limit: 10 }).totalCount).toBe(2);
+    expect(service.getHistory({ types: ['DOWNLOAD'], limit: 10 }).totalCount).toBe(2);
   });
 
   it('filters by types and statuses, with totalCount of the filter and pagination via before', () => {
@@ -70,8 +72,10 @@ describe('ProgressService history', () => {
     expect(scans.entries.map((e) => e.record.id)).toEqual(['scan']);
     expect(scans.totalCount).toBe(1);
 
-    const failed = service.getHistory({ statuses: ['FAILED'], limit: 10 });
+    const failed = service.getHistory({ types: ['DOWNLOAD'], statuses: ['FAILED'], limit: 10 });
     expect(failed.entries.map((e) => e.record.id)).toEqual(['dl3', 'dl1']);
+    const errors = service.getHistory({ types: ['ERROR'], limit: 10 });
+    expect(errors.entries.map((e) => e.record.id)).toEqual(['error_dl3', 'error_dl1']);
 
     const completedDownloads = service.getHistory({ types: ['DOWNLOAD'], statuses: ['COMPLETED'], limit: 2 });
     expect(completedDownloads.entries.map((e) => e.record.id)).toEqual(['dl4', 'dl2']);
@@ -109,5 +113,30 @@ describe('ProgressService history', () => {
       service.completeProgress(`op${i}`);
     }
     expect(service.getHistory({ limit: 1 }).totalCount).toBe(249);
+  });
+
+  it('system_maintenance says what pruning removed: the first time at once, then at most every MAINTENANCE_REPORT_MS with the counts in between', () => {
+    const clock = manualClock();
+    const { service } = createFixture({ historyLimit: 3, now: clock.now });
+    const maintenance = record(service, 'system_progress');
+    const run = (from: number) => {
+      for (let i = from; i < from + 250; i++) {
+        service.startProgress(`op${i}`, 'DOWNLOAD', `Op ${i}`);
+        service.completeProgress(`op${i}`);
+      }
+      service.flush(); // writes and prunes
+      service.flush(); // the maintenance record, if any
+    };
+    run(0);
+    expect(maintenance.events.map((e) => [e.progress.id, e.progress.status, e.progress.metadata])).toEqual([
+      ['system_maintenance', 'COMPLETED', { eventsPruned: 0, historyPruned: 247, eventLogRetention: 10_000, historyLimit: 3 }],
+    ]);
+    run(250);
+    expect(maintenance.events).toHaveLength(1); // too soon: counted, not reported
+    clock.advance(MAINTENANCE_REPORT_MS);
+    run(500);
+    expect(maintenance.events).toHaveLength(2);
+    // 250 + 250 finished, each time the history back to 3 (the first record counts too).
+    expect(maintenance.events[1]!.progress.metadata).toMatchObject({ historyPruned: 501 });
   });
 });

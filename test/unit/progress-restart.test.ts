@@ -40,8 +40,13 @@ describe('ProgressService re-open', () => {
     expect(service.getActive()).toEqual([]);
     expect(service.interruptedIds()).toEqual([]);
     const history = service.getHistory({ statuses: ['FAILED'], limit: 10 });
-    expect(history.entries.map((e) => e.record.id).sort()).toEqual(['dl1', 'scan']);
-    expect(rec.events.map((e) => e.progress.status)).toEqual(['FAILED', 'FAILED']);
+    expect(history.entries.map((e) => e.record.id).sort()).toEqual(['dl1', 'error_dl1', 'error_scan', 'scan']);
+    expect(rec.events.map((e) => [e.progress.id, e.progress.status, e.progress.metadata.code ?? null])).toEqual([
+      ['dl1', 'FAILED', null],
+      ['error_dl1', 'FAILED', 'INTERRUPTED'],
+      ['scan', 'FAILED', null],
+      ['error_scan', 'FAILED', 'INTERRUPTED'],
+    ]);
     expect(service.failInterrupted()).toEqual([]); // nothing left to fail
   });
 
@@ -68,7 +73,7 @@ describe('ProgressService re-open', () => {
 
   it('continues the sequence after the old newest: cursors keep increasing across restarts', () => {
     const { dir, lastCursor } = firstRun();
-    expect(lastCursor).toBe('5');
+    expect(lastCursor).toMatch(/^[0-9a-f]{12}:5$/);
     const second = createFixture({ dir });
     expect(second.service.lastCursor).toBe(lastCursor);
     const rec = record(second.service);
@@ -81,6 +86,8 @@ describe('ProgressService re-open', () => {
     const rec3 = record(third.service);
     third.service.failInterrupted();
     third.service.flush();
-    expect(rec3.events.map((e) => e.seq).sort()).toEqual([7, 8, 9]); // dl1, scan, new
+    // dl1, scan, new, each followed by its ERROR record
+    expect(rec3.events.map((e) => e.seq)).toEqual([7, 8, 9, 10, 11, 12]);
+    expect(rec3.events.every((e) => e.cursor === lastCursor.replace(/:5$/, `:${e.seq}`))).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { LiveQueue } from '../../src/services/live-queue.js';
 import { MIN_EVENT_LOG_RETENTION } from '../../src/services/progress-limits.js';
 import { createInProcessPubSub, type ProgressPubSub } from '../../src/services/progress-pubsub.js';
 import type { ProgressEvent } from '../../src/services/progress-types.js';
-import { createFixture, disposeAll, record, seqAndProgress } from '../helpers/progress-fixture.js';
+import { createFixture, cursorAt, disposeAll, record, seqAndProgress, seqOf } from '../helpers/progress-fixture.js';
 import { NOTHING, collect, nextEvents, nextWithin, thrownBy, withTimeout } from '../helpers/wait.js';
 
 afterEach(() => {
@@ -84,15 +84,15 @@ describe('ProgressService.stream snapshot', () => {
     const stream = service.stream({ types: ['DOWNLOAD'], snapshot: true });
     const snapshot = await nextEvents(stream, 2);
     expect(snapshot.map((e) => [e.progress.id, e.progress.current, e.cursor, e.seq])).toEqual([
-      ['dl1', 7, cursor, Number(cursor)],
-      ['dl2', 0, cursor, Number(cursor)],
+      ['dl1', 7, cursor, seqOf(cursor)],
+      ['dl2', 0, cursor, seqOf(cursor)],
     ]);
     expect(snapshot[0]!.type).toBe('download_progress');
 
     service.completeProgress('dl2');
     const [live] = await nextEvents(stream, 1);
     expect(live!.progress).toMatchObject({ id: 'dl2', status: 'COMPLETED' });
-    expect(live!.seq).toBe(Number(cursor) + 1);
+    expect(live!.seq).toBe(seqOf(cursor) + 1);
     await stream.return!();
   });
 
@@ -134,7 +134,7 @@ describe('ProgressService.stream after a cursor', () => {
     const final = lastSeq(continuous.events);
     const rest = await collect(stream, (e) => e.seq === final);
     const resumed = [...first, ...rest];
-    const expected = continuous.events.filter((e) => e.seq > Number(cursor));
+    const expected = continuous.events.filter((e) => e.seq > seqOf(cursor));
     expect(seqAndProgress(resumed)).toEqual(seqAndProgress(expected));
     expect(expected.length).toBeGreaterThan(6);
     expect(await nextWithin(stream, 50)).toBe(NOTHING);
@@ -148,7 +148,7 @@ describe('ProgressService.stream after a cursor', () => {
     for (let i = 1; i <= 1_200; i++) service.updateProgress('dl', { current: i, forceBroadcast: true });
     service.completeProgress('dl');
     service.flush();
-    const stream = service.stream({ after: '0' });
+    const stream = service.stream({ after: cursorAt(service, 0) });
     const final = lastSeq(continuous.events);
     const resumed = await collect(stream, (e) => e.seq === final);
     expect(resumed.map((e) => e.seq)).toEqual(continuous.events.map((e) => e.seq));
@@ -194,7 +194,7 @@ describe('ProgressService.stream after a cursor', () => {
     service.startProgress('b', 'DOWNLOAD', 'B');
     service.startProgress('s', 'SCAN', 'S');
     service.completeProgress('b');
-    const stream = service.stream({ after: '0', types: ['DOWNLOAD'], ids: ['b'] });
+    const stream = service.stream({ after: cursorAt(service, 0), types: ['DOWNLOAD'], ids: ['b'] });
     const got = await nextEvents(stream, 2);
     expect(got.map((e) => [e.seq, e.progress.status])).toEqual([
       [2, 'IN_PROGRESS'],
@@ -227,7 +227,7 @@ describe('ProgressService.stream after a cursor', () => {
     const continuous = [...before.events, ...after.events];
     const final = lastSeq(continuous);
     const resumed = await collect(stream, (e) => e.seq === final);
-    expect(seqAndProgress(resumed)).toEqual(seqAndProgress(continuous.filter((e) => e.seq > Number(cursor))));
+    expect(seqAndProgress(resumed)).toEqual(seqAndProgress(continuous.filter((e) => e.seq > seqOf(cursor))));
     expect(after.events[0]!.seq).toBe(lastSeq(before.events) + 1);
     expect(await nextWithin(stream, 30)).toBe(NOTHING);
     await stream.return!();
@@ -247,12 +247,12 @@ describe('ProgressService.stream cursor errors', () => {
     expect(newest).toBe(MIN_EVENT_LOG_RETENTION + 601);
     expect(newest! - oldest! + 1).toBe(MIN_EVENT_LOG_RETENTION);
 
-    for (const cursor of ['0', '1', String(oldest! - 2)]) {
+    for (const cursor of [0, 1, oldest! - 2].map((seq) => cursorAt(service, seq))) {
       const err = thrownBy(() => service.stream({ after: cursor }));
       expect(err).toBeInstanceOf(CursorExpiredError);
       expect((err as ServiceError).code).toBe('CURSOR_EXPIRED');
     }
-    const ok = service.stream({ after: String(oldest! - 1) });
+    const ok = service.stream({ after: cursorAt(service, oldest! - 1) });
     const [first] = await nextEvents(ok, 1);
     expect(first!.seq).toBe(oldest);
     await ok.return!();
@@ -262,12 +262,12 @@ describe('ProgressService.stream cursor errors', () => {
     const { service } = createFixture();
     service.startProgress('a', 'DOWNLOAD', 'A');
     service.flush();
-    for (const cursor of ['abc', '-1', '1.5', '', ' 1', '2']) {
+    for (const cursor of ['abc', '-1', '1.5', '', ' 1', '1', ':1', 'a b:1', cursorAt(service, 2)]) {
       const err = thrownBy(() => service.stream({ after: cursor }));
       expect(err, `cursor ${JSON.stringify(cursor)}`).toBeInstanceOf(BadInputError);
       expect((err as ServiceError).code).toBe('BAD_USER_INPUT');
     }
-    expect(() => service.stream({ after: '1' }).return!()).not.toThrow();
+    expect(() => service.stream({ after: cursorAt(service, 1) }).return!()).not.toThrow();
   });
 });
 

@@ -68,12 +68,14 @@ describe('ProgressService in-process subscribers', () => {
     service.startProgress('b', 'ERROR', 'B');
     service.completeProgress('a');
     service.flush();
+    const epoch = service.lastCursor.split(':')[0];
+    expect(epoch).toMatch(/^[0-9a-f]{12}$/);
     expect(rec.events.map((e) => [e.seq, e.cursor])).toEqual([
-      [1, '1'],
-      [2, '2'],
-      [3, '3'],
+      [1, `${epoch}:1`],
+      [2, `${epoch}:2`],
+      [3, `${epoch}:3`],
     ]);
-    expect(service.lastCursor).toBe('3');
+    expect(service.lastCursor).toBe(`${epoch}:3`);
   });
 
   it('keeps publishing live (and logs) when the disk write fails', () => {
@@ -89,5 +91,8 @@ describe('ProgressService in-process subscribers', () => {
     expect(() => fx.service.flush()).not.toThrow();
     expect(rec.events.map((e: ProgressEvent) => e.progress.id)).toEqual(['dl']);
     expect(fx.logs.map((l) => [l.msg, l.err?.message])).toEqual([['could not persist progress events', 'disk full']]);
+    // The failure is announced too (its own write fails as well, and does not report itself again).
+    fx.service.flush();
+    expect(rec.events.map((e: ProgressEvent) => e.progress.id)).toEqual(['dl', 'error_persistence']);
   });
 });

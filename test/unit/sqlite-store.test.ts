@@ -42,7 +42,7 @@ function rec(id: string, type: ProgressType = 'DOWNLOAD', status: ProgressStatus
 }
 
 function ev(seq: number, progress: ProgressRecord): ProgressEvent {
-  return { seq, cursor: String(seq), type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress };
+  return { seq, cursor: String(seq), missed: 0, type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress };
 }
 
 describe('openDatabase', () => {
@@ -60,7 +60,8 @@ describe('SqliteEventLog', () => {
     const events = [1, 2, 3, 4, 5].map((s) => ev(s, rec(`op${s}`, s % 2 ? 'SCAN' : 'DOWNLOAD', 'IN_PROGRESS', { current: s, metadata: { n: s } })));
     log.append(events);
     expect(log.bounds()).toEqual({ oldest: 1, newest: 5 });
-    expect(log.readAfter(0, 10)).toEqual(events);
+    // Read back with cursors of the log's epoch.
+    expect(log.readAfter(0, 10)).toEqual(events.map((e) => ({ ...e, cursor: `${log.epoch.id}:${e.seq}` })));
     expect(log.readAfter(2, 2).map((e) => e.seq)).toEqual([3, 4]);
     expect(log.readAfter(5, 10)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { ProgressDocument, StartScanDocument } from '../../client/operations.js';
 import { expectPositionals, type Command } from '../command.js';
 import { OperationFailedError } from '../errors.js';
-import { isFinished, type Progress } from '../watch/describe.js';
+import { finishedLine, isFinished, type Progress } from '../watch/describe.js';
 import { chooseRenderer } from '../watch/choose-renderer.js';
 import type { WatchRenderer } from '../watch/renderer.js';
 import { runWatchSession } from '../watch/session.js';
@@ -28,10 +28,11 @@ export const scan: Command = {
     const tracker = new WatchTracker(renderer);
     const ours = (p: Progress) => p.id === SCAN_ID && p.startedAt === startScan.startedAt;
     let final: Progress | null = null;
-    const done = (p: Progress) => {
+    // Whether the stream delivered the end (the renderer then showed the service's event).
+    let streamed = false;
+    const done = (p: Progress, fromStream: boolean) => {
       final = p;
-      // The same finished line whether the stream or the poll saw it first (the tracker prints it once).
-      tracker.handle({ type: 'scan_progress', room: SCAN_ID, cursor: '', progress: p });
+      streamed = fromStream;
       return true;
     };
     let end;
@@ -40,17 +41,19 @@ export const scan: Command = {
         ids: [SCAN_ID],
         tracker,
         notice: (text) => renderer.notice(text),
-        onEvent: (e) => (ours(e.progress) && isFinished(e.progress) ? done(e.progress) : false),
+        onEvent: (e) => (ours(e.progress) && isFinished(e.progress) ? done(e.progress, true) : false),
         // A scan of a small library can end before the subscription is up: ask as well.
         poll: async () => {
           const { progress } = await ctx.client.request(ProgressDocument, { id: SCAN_ID });
-          return progress !== null && ours(progress) && isFinished(progress) ? done(progress) : false;
+          return progress !== null && ours(progress) && isFinished(progress) ? done(progress, false) : false;
         },
       });
     } finally {
       renderer.close();
     }
     const result = final as Progress | null;
+    // Found by asking, not streamed: show the record the service answered with, as it is.
+    if (result && !streamed && !ctx.json) ctx.print(finishedLine(result));
     if (!result) throw new OperationFailedError(end === 'signal' ? 'stopped waiting; the scan goes on' : 'the service ended the stream before the scan finished');
     if (ctx.json) ctx.printJson(result);
     if (result.status === 'FAILED') throw new OperationFailedError(`the scan failed: ${result.error ?? 'unknown error'}`);

@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": typeof types.ProgressFieldsFragmentDoc,
-    "\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n": typeof types.ProgressEventsDocument,
+    "\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      missed\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n": typeof types.ProgressEventsDocument,
     "\n  subscription ProgressUpdated($id: ID!) {\n    progressUpdated(id: $id) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ProgressUpdatedDocument,
     "\n  query Progress($id: ID!) {\n    progress(id: $id) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ProgressDocument,
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ActiveProgressDocument,
@@ -42,7 +42,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": types.ProgressFieldsFragmentDoc,
-    "\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n": types.ProgressEventsDocument,
+    "\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      missed\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n": types.ProgressEventsDocument,
     "\n  subscription ProgressUpdated($id: ID!) {\n    progressUpdated(id: $id) {\n      ...ProgressFields\n    }\n  }\n": types.ProgressUpdatedDocument,
     "\n  query Progress($id: ID!) {\n    progress(id: $id) {\n      ...ProgressFields\n    }\n  }\n": types.ProgressDocument,
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": types.ActiveProgressDocument,
@@ -89,7 +89,7 @@ export function graphql(source: "\n  fragment ProgressFields on Progress {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      missed\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ProgressEvents($types: [ProgressType!], $ids: [ID!], $snapshot: Boolean, $after: String) {\n    progressEvents(types: $types, ids: $ids, snapshot: $snapshot, after: $after) {\n      type\n      room\n      cursor\n      missed\n      progress {\n        ...ProgressFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
