@@ -19,6 +19,8 @@ import { SeriesApp } from './core/series-app.js';
 import { AutoScanScheduler } from './services/auto-scan.js';
 import { SettingsService } from './services/settings-service.js';
 import { SqliteSettingsStore } from './store/settings-store.js';
+import { WebhookService, type WebhookServiceOptions } from './services/webhook-service.js';
+import { SqliteWebhookStore } from './store/webhook-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
+  /** Webhook retry timing and clock. @default the WEBHOOK_* constants and Date.now */
+  webhookDelivery?: WebhookServiceOptions['delivery'];
 }
 
 export interface App {
@@ -46,6 +50,7 @@ export interface App {
   readonly downloads: DownloadService;
   readonly settings: SettingsService;
   readonly autoScan: AutoScanScheduler;
+  readonly webhooks: WebhookService;
   readonly fanout: ProgressFanout;
   readonly logger: Logger;
   /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
@@ -127,6 +132,13 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     if (now.downloadConcurrency !== before.downloadConcurrency) downloads.setConcurrency(now.downloadConcurrency);
     if (now.autoScanInterval !== before.autoScanInterval) autoScan.setInterval(now.autoScanInterval);
   });
+  // Before any event of this start: every one of them reaches the outboxes.
+  const webhooks = new WebhookService({
+    store: new SqliteWebhookStore(db),
+    progress,
+    logger: logger.child({ component: 'webhooks' }),
+    ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
+  });
   // Downloads the last process left running resume; any other unfinished operation
   // becomes FAILED, saying it was interrupted.
   downloads.recover();
@@ -135,7 +147,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const appContext = { progress, anime, downloads, settings };
+  const appContext = { progress, anime, downloads, settings, webhooks };
   const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
 
   const server: Server = createServer((req, res) => {
@@ -172,6 +184,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     downloads,
     settings,
     autoScan,
+    webhooks,
     fanout,
     logger,
     get catalogUrl() {
@@ -185,6 +198,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       }
       downloads.pump();
       autoScan.start();
+      webhooks.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -202,6 +216,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         autoScan.stop();
         await downloads.close();
+        await webhooks.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
