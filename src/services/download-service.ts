@@ -333,6 +333,7 @@ export class DownloadService {
     if (run) {
       run.controller.abort(new DownloadPausedError());
       await Promise.race([run.settled, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
+      if (item.status !== 'PAUSED') return { ...item }; // it completed before it could stop
     }
     const progressId = downloadProgressId(item);
     if (this.progressOf(item)) {
@@ -476,7 +477,8 @@ export class DownloadService {
       .download(item, controller.signal)
       .then(
         (result) => {
-          if (item.status !== 'DOWNLOADING') return;
+          // Paused too late: the file is complete and in place, so the item is done.
+          if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return;
           item.status = 'COMPLETED';
           item.filePath = result.filePath;
           item.completedAt = Date.now();
