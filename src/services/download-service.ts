@@ -25,7 +25,6 @@ export interface DownloadServiceOptions {
   concurrency?: number;
 }
 
-
 export interface QueueStatusView {
   isRunning: boolean;
   pending: QueueItemRecord[];
@@ -36,7 +35,6 @@ export interface QueueStatusView {
   failed: QueueItemRecord[];
   overallPercent: number;
 }
-
 
 /** `list` with `item` moved to index `position` (clamped to the end). */
 function moveTo<T>(list: readonly T[], item: T, position: number): T[] {
@@ -133,7 +131,9 @@ export class DownloadService {
 
   /** The live progress record of an item while it has one (running, or paused after it ran). */
   progressOf(item: QueueItemRecord): ProgressRecord | null {
-    if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return null;
+    if (item.status === 'DOWNLOADING') return this.progress.getProgress(downloadProgressId(item));
+    if (item.status !== 'PAUSED') return null;
+    // A paused item that never ran has no record of its own (an older one may be finished).
     const record = this.progress.getProgress(downloadProgressId(item));
     return record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record : null;
   }
