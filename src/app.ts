@@ -13,7 +13,7 @@ import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
 import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
-import { DEFAULT_RETRY_BUDGET_MS } from './core/downloader.js';
+import { DEFAULT_RETRY_BUDGET_MS, STALL_RETRY_MARGIN_MS } from './core/downloader.js';
 import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
 import { AutoScanScheduler } from './services/auto-scan.js';
@@ -103,7 +103,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       rateLimiter,
       idleTimeoutMs: stallTimeoutMs,
       // A stall must leave room for at least one retry from the bytes on disk.
-      retryBudgetMs: Math.max(DEFAULT_RETRY_BUDGET_MS, stallTimeoutMs + 15_000),
+      retryBudgetMs: Math.max(DEFAULT_RETRY_BUDGET_MS, stallTimeoutMs + STALL_RETRY_MARGIN_MS),
     },
   });
   const anime = new AnimeService({

@@ -27,6 +27,8 @@ export const DEFAULT_MAX_BACKOFF_MS = 10_000;
  */
 export const DEFAULT_RETRY_BUDGET_MS = 45_000;
 export const MAX_REDIRECTS = 5;
+/** Room a retry budget leaves after one stall timeout, so a stalled attempt is retried at least once. */
+export const STALL_RETRY_MARGIN_MS = 15_000;
 
 export interface DownloaderOptions {
   /**
