@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { isLoopback, type AppConfig } from './config.js';
+import { DEFAULT_AUTO_SCAN_INTERVAL, DEFAULT_STALL_TIMEOUT, isLoopback, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
@@ -14,7 +14,14 @@ import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
 import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
+import { DEFAULT_RETRY_BUDGET_MS, STALL_RETRY_MARGIN_MS } from './core/downloader.js';
+import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
+import { AutoScanScheduler } from './services/auto-scan.js';
+import { SettingsService } from './services/settings-service.js';
+import { SqliteSettingsStore } from './store/settings-store.js';
+import { WebhookService, type WebhookServiceOptions } from './services/webhook-service.js';
+import { SqliteWebhookStore } from './store/webhook-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
@@ -39,6 +46,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
+  /** Webhook retry timing and clock. @default the WEBHOOK_* constants and Date.now */
+  webhookDelivery?: WebhookServiceOptions['delivery'];
 }
 
 export interface App {
@@ -50,6 +59,9 @@ export interface App {
   readonly progress: ProgressService;
   readonly anime: AnimeService;
   readonly downloads: DownloadService;
+  readonly settings: SettingsService;
+  readonly autoScan: AutoScanScheduler;
+  readonly webhooks: WebhookService;
   readonly fanout: ProgressFanout;
   readonly logger: Logger;
   /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
@@ -89,7 +101,29 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     },
     progress,
   );
-  const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
+  const settings = new SettingsService({
+    store: new SqliteSettingsStore(db),
+    defaults: {
+      speedLimit: config.speedLimit || null,
+      autoScanInterval: config.autoScanInterval ?? DEFAULT_AUTO_SCAN_INTERVAL,
+      downloadConcurrency: config.downloadConcurrency,
+    },
+    logger: logger.child({ component: 'settings' }),
+  });
+  // One bucket for every download: the cap is on all of them together.
+  const rateLimiter = new TokenBucket(settings.get().speedLimit);
+  const stallTimeoutMs = (config.stallTimeout ?? DEFAULT_STALL_TIMEOUT) * 1000;
+  const seriesApp = new SeriesApp({
+    libraryDir: config.libraryDir,
+    catalog,
+    logger: logger.child({ component: 'series-app' }),
+    downloader: {
+      rateLimiter,
+      idleTimeoutMs: stallTimeoutMs,
+      // A stall must leave room for at least one retry from the bytes on disk.
+      retryBudgetMs: Math.max(DEFAULT_RETRY_BUDGET_MS, stallTimeoutMs + STALL_RETRY_MARGIN_MS),
+    },
+  });
   const anime = new AnimeService({
     seriesApp,
     catalog,
@@ -102,7 +136,26 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     store: new SqliteQueueStore(db),
     logger: logger.child({ component: 'download-service' }),
-    concurrency: config.downloadConcurrency,
+    concurrency: settings.get().downloadConcurrency,
+  });
+  const autoScan = new AutoScanScheduler({
+    scans: anime,
+    queue: downloads,
+    progress,
+    logger: logger.child({ component: 'auto-scan' }),
+    intervalSeconds: settings.get().autoScanInterval,
+  });
+  settings.onChange((now, before) => {
+    if (now.speedLimit !== before.speedLimit) rateLimiter.setRate(now.speedLimit);
+    if (now.downloadConcurrency !== before.downloadConcurrency) downloads.setConcurrency(now.downloadConcurrency);
+    if (now.autoScanInterval !== before.autoScanInterval) autoScan.setInterval(now.autoScanInterval);
+  });
+  // Before any event of this start: every one of them reaches the outboxes.
+  const webhooks = new WebhookService({
+    store: new SqliteWebhookStore(db),
+    progress,
+    logger: logger.child({ component: 'webhooks' }),
+    ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
   });
   // Downloads the last process left running resume; any other unfinished operation
   // becomes FAILED, saying it was interrupted. system_startup tells what happened.
@@ -111,7 +164,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const appContext = { progress, anime, downloads };
+  const appContext = { progress, anime, downloads, settings, webhooks };
   const yoga = createYogaServer({
     context: appContext,
     logger,
@@ -158,6 +211,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     anime,
     downloads,
+    settings,
+    autoScan,
+    webhooks,
     fanout,
     logger,
     get catalogUrl() {
@@ -170,6 +226,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         logger.info({ catalog: demo.url }, 'CATALOG_URL is unset: serving the built-in demo catalog');
       }
       downloads.pump();
+      autoScan.start();
+      webhooks.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -188,7 +246,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         announceShutdown(progress);
         await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        autoScan.stop();
         await downloads.close();
+        await webhooks.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);

@@ -92,6 +92,8 @@ export interface UpdateOptions {
   status?: 'PENDING' | 'IN_PROGRESS';
   /** Broadcast now, even inside the throttle window. */
   forceBroadcast?: boolean;
+  /** Forget the measured speed (and so the ETA): the transfer paused or restarts elsewhere. */
+  resetRate?: boolean;
 }
 
 export interface FinishOptions {
@@ -156,6 +158,7 @@ export class ProgressService {
   private readonly drops: DropTally | undefined;
   /** Emitted, not yet written nor published; cursors are given when the write's outcome is known. */
   private pending: Array<{ seq: number; progress: ProgressRecord }> = [];
+  private readonly journalWriters = new Set<(events: readonly ProgressEvent[]) => void>();
   private flushScheduled: NodeJS.Immediate | null = null;
   private seq: number;
   private sincePrune = 0;
@@ -235,7 +238,11 @@ export class ProgressService {
     const status = update.status ?? prev.status;
     let speed = prev.speed;
     const dt = now - tracked.sampleAt;
-    if (current < tracked.sampleCurrent) {
+    if (update.resetRate) {
+      tracked.sampleAt = now;
+      tracked.sampleCurrent = current;
+      speed = null;
+    } else if (current < tracked.sampleCurrent) {
       // Started over (e.g. a server that ignored Range): the old rate says nothing.
       tracked.sampleAt = now;
       tracked.sampleCurrent = current;
@@ -344,6 +351,48 @@ export class ProgressService {
 
   cancelProgress(id: string, options: FinishOptions = {}): ProgressRecord {
     return this.finish(id, 'CANCELLED', null, options);
+  }
+
+  /**
+   * Records a failure that is its own operation (e.g. `error_webhook_{id}`): one FAILED event,
+   * with no IN_PROGRESS before it. An active record with this id is finished by it.
+   */
+  recordFailure(id: string, type: ProgressType, title: string, error: string, options: FinishOptions = {}): ProgressRecord {
+    const now = this.now();
+    const existing = this.active.get(id);
+    if (existing?.trailing) clearTimeout(existing.trailing);
+    this.orphans.delete(id);
+    const record: ProgressRecord = {
+      id,
+      type,
+      status: 'FAILED',
+      title,
+      message: options.message ?? null,
+      percent: 0,
+      current: 0,
+      total: null,
+      speed: null,
+      eta: null,
+      error,
+      metadata: options.metadata ?? {},
+      startedAt: now,
+      updatedAt: now,
+      completedAt: now,
+    };
+    const tracked = this.track(record);
+    this.active.set(id, tracked);
+    this.emit(tracked);
+    return record;
+  }
+
+  /**
+   * Runs `writer` with every batch of events inside the transaction that appends them to the
+   * log, so what it writes (an outbox) commits with the events or not at all. It must be
+   * synchronous; a throw rolls the batch back. Returns a function that removes it.
+   */
+  addJournalWriter(writer: (events: readonly ProgressEvent[]) => void): () => void {
+    this.journalWriters.add(writer);
+    return () => this.journalWriters.delete(writer);
   }
 
   private finish(id: string, status: ProgressStatus, error: string | null, options: FinishOptions): ProgressRecord {
@@ -487,6 +536,7 @@ export class ProgressService {
     try {
       this.persistence.atomically(() => {
         log.append(written);
+        for (const writer of this.journalWriters) writer(written);
         this.persistence.store.finish(finished);
         this.persistence.store.saveActive(unfinished);
         if (prune) {
