@@ -5,6 +5,7 @@ import type { AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
+import { createDashboardHandler } from './server/dashboard.js';
 import { maskError } from './server/errors.js';
 import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
 import { createMetrics } from './server/metrics.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
+  /** The built dashboard served at `/`. @default DASHBOARD_BUILD_DIR (src/dashboard/dist) */
+  dashboardDir?: string;
 }
 
 export interface App {
@@ -96,6 +99,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const checkToken = createTokenCheck(config.apiToken);
   const appContext = { progress, anime, downloads };
   const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
+  const dashboard = createDashboardHandler({ dir: options.dashboardDir });
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -113,6 +117,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       );
       return;
     }
+    if (dashboard(req, res)) return;
     void yoga.handle(req, res);
   });
   const fanout = new ProgressFanout({
