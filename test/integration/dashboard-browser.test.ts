@@ -1,0 +1,177 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AddSeriesDocument, EnqueueMissingDocument } from '../../src/client/operations.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { artifactPath, haveChromium, launchChromium, leftOrigin, watchPage, CHROMIUM } from '../helpers/browser.js';
+import { startCatalogServer } from '../helpers/catalog-server.js';
+import { cleanupList, downloadId, freePort, recordEvents } from '../helpers/library-flow.js';
+
+if (!haveChromium) {
+  console.warn(`\n⚠️  SKIPPING the dashboard browser tests: ${CHROMIUM} does not exist (apt-get install -y chromium).\n`);
+}
+
+const TOKEN = 'dashboard-secret-1';
+/** Long enough for a visible bar on a busy two-core machine, short enough for a test. */
+const SLOW_BYTES_PER_SECOND = 400_000;
+const UI_TIMEOUT = 20_000;
+
+const cleanups = cleanupList();
+afterEach(() => cleanups.run());
+
+/** The numeric value of an operation's <progress> bar. */
+async function barValue(page: Page, id: string): Promise<number> {
+  return page.locator(`li.op[data-progress-id="${id}"] progress`).evaluate((el) => (el as HTMLProgressElement).value);
+}
+
+/** Presses Tab until the focused element has `label` as its accessible label, then returns. */
+async function tabTo(page: Page, label: string, maxTabs = 60): Promise<void> {
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
+    if (focused === label) return;
+  }
+  throw new Error(`"${label}" was not reached with ${maxTabs} presses of Tab`);
+}
+
+/** Cursors of the live progress events the page received on its WebSocket, in order. */
+function recordLiveCursors(page: Page): string[] {
+  const cursors: string[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => {
+      const msg = JSON.parse(String(payload)) as { type: string; payload?: { data?: { progressEvents?: { cursor: string } } } };
+      const event = msg.type === 'next' ? msg.payload?.data?.progressEvents : undefined;
+      if (event) cursors.push(event.cursor);
+    }),
+  );
+  return cursors;
+}
+
+describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('asks for the token once, adds a series, downloads what is missing with a moving bar, ends with a ✔ line', { timeout: 90_000 }, async () => {
+    const catalog = await startCatalogServer();
+    cleanups.add(() => catalog.close());
+    catalog.addEpisode('naruto', 'Naruto', 1, 1, 2_000_000, { title: 'Enter: Naruto', behaviour: { bytesPerSecond: SLOW_BYTES_PER_SECOND } });
+    catalog.addEpisode('naruto', 'Naruto', 1, 2, 200_000, { title: 'My Name is Konohamaru' });
+    const app = await startTestApp({ catalogUrl: catalog.url, apiToken: TOKEN });
+    cleanups.add(() => app.stop());
+    const origin = new URL(app.url).origin;
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    cleanups.add(() => page.close());
+    const seen = watchPage(page);
+    const res = await page.goto(`${origin}/`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
+
+    // A wrong token is refused, and the page says so.
+    await page.locator('#token').fill('not-the-token');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-auth="wrong"]').textContent(), { timeout: UI_TIMEOUT }).toContain('wrong');
+    await page.locator('#token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+
+    await page.locator('#add-key').fill('naruto');
+    await page.keyboard.press('Enter');
+    const series = page.locator('[data-series-folder="Naruto"]');
+    await expect.poll(() => series.textContent(), { timeout: UI_TIMEOUT }).toContain('2 missing');
+
+    // Keyboard only: Tab to the series' button and press Enter.
+    await page.locator('h1').first().click();
+    await tabTo(page, 'Download missing episodes of Naruto');
+    await page.keyboard.press('Enter');
+
+    const ep1 = downloadId('Naruto', 1, 1);
+    const bar = page.locator(`li.op[data-progress-id="${ep1}"][data-status="IN_PROGRESS"]`);
+    await bar.waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => barValue(page, ep1), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    const first = await barValue(page, ep1);
+    await expect.poll(() => barValue(page, ep1), { timeout: UI_TIMEOUT }).toBeGreaterThan(first);
+    expect(await bar.textContent()).toMatch(/of 1\.9 MB/);
+    await page.locator('li.op[data-progress-id="download_queue"]').waitFor({ timeout: UI_TIMEOUT });
+    const queued = page.locator('[data-queue-id]');
+    expect(await queued.count()).toBe(2);
+    await page.screenshot({ path: artifactPath('dashboard-wide.png'), fullPage: true });
+
+    // Readable at 360 px: nothing wider than the screen.
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: artifactPath('dashboard-360.png'), fullPage: true });
+
+    const done = page.locator(`ul.lines li[data-progress-id="${ep1}"][data-status="COMPLETED"]`);
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.textContent()).toContain('✔');
+    await page.locator(`ul.lines li[data-progress-id="${downloadId('Naruto', 1, 2)}"][data-status="COMPLETED"]`).waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => series.textContent(), { timeout: UI_TIMEOUT }).toContain('complete');
+    expect(await page.locator('[data-queue-id][data-status="COMPLETED"]').count()).toBe(2);
+
+    // The token was kept: a new visit goes straight to the dashboard.
+    await page.reload();
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('#token').count()).toBe(0);
+
+    expect(seen.urls.length).toBeGreaterThan(3);
+    expect(leftOrigin(seen.urls, origin)).toEqual([]);
+    expect(seen.errors).toEqual([]);
+  });
+
+  it('survives a restart of the service mid-download: no reload, nothing missed, nothing twice', { timeout: 90_000 }, async () => {
+    const catalog = await startCatalogServer();
+    cleanups.add(() => catalog.close());
+    catalog.addEpisode('bebop', 'Cowboy Bebop', 1, 1, 2_400_000, { behaviour: { bytesPerSecond: SLOW_BYTES_PER_SECOND } });
+    catalog.addEpisode('bebop', 'Cowboy Bebop', 1, 2, 300_000);
+    const port = await freePort();
+    let app: TestApp = await startTestApp({ catalogUrl: catalog.url, port });
+    cleanups.add(() => app.stop());
+    const origin = new URL(app.url).origin;
+
+    const page = await browser.newPage();
+    cleanups.add(() => page.close());
+    const seen = watchPage(page);
+    const cursors = recordLiveCursors(page);
+    let navigations = 0;
+    page.on('framenavigated', (frame) => (frame === page.mainFrame() ? navigations++ : undefined));
+    await page.goto(`${origin}/`);
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+
+    const { addSeries } = await app.client.request(AddSeriesDocument, { key: 'bebop' });
+    await app.client.request(EnqueueMissingDocument, { serieFolder: addSeries.folder });
+    const ep1 = downloadId(addSeries.folder, 1, 1);
+    const ep2 = downloadId(addSeries.folder, 1, 2);
+    await page.locator(`li.op[data-progress-id="${ep1}"][data-status="IN_PROGRESS"]`).waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => barValue(page, ep1), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    const beforeRestart = cursors.length;
+
+    app = await app.restart({ port });
+    // The page notices, reconnects on its own and carries on where it was.
+    await page.locator(`ul.lines li[data-progress-id="${ep1}"][data-status="COMPLETED"]`).waitFor({ timeout: 60_000 });
+    await page.locator(`ul.lines li[data-progress-id="${ep2}"][data-status="COMPLETED"]`).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(navigations).toBe(1);
+    expect(cursors.length).toBeGreaterThan(beforeRestart);
+    expect(new Set(cursors).size).toBe(cursors.length);
+    expect(await page.locator(`ul.lines li[data-progress-id="${ep1}"]`).count()).toBe(1);
+
+    // What the page got, across both lives of the service, is exactly the service's log.
+    const last = cursors[cursors.length - 1]!;
+    const replay = recordEvents(app.client, { after: cursors[0]! });
+    cleanups.add(() => replay.stop());
+    const logged = await replay.until((all) => all.some((e) => e.cursor === last), 'the replay to reach the page’s last cursor', UI_TIMEOUT);
+    expect(logged.slice(0, logged.findIndex((e) => e.cursor === last) + 1).map((e) => e.cursor)).toEqual(cursors.slice(1));
+
+    expect(leftOrigin(seen.urls, origin)).toEqual([]);
+    expect(seen.errors).toEqual([]);
+  });
+});
