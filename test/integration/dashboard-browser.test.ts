@@ -102,10 +102,15 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     expect(await queued.count()).toBe(2);
     await page.screenshot({ path: artifactPath('dashboard-wide.png'), fullPage: true });
 
-    // Readable at 360 px: nothing wider than the screen.
+    // Readable at 360 px: nothing wider than the screen. Dark when the system is.
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: artifactPath('dashboard-360.png'), fullPage: true });
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).not.toBe(light);
+    await page.screenshot({ path: artifactPath('dashboard-360-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     const done = page.locator(`ul.lines li[data-progress-id="${ep1}"][data-status="COMPLETED"]`);
     await done.waitFor({ timeout: 60_000 });
