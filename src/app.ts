@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { AppConfig } from './config.js';
+import { DEFAULT_AUTO_SCAN_INTERVAL, DEFAULT_STALL_TIMEOUT, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
@@ -14,7 +14,12 @@ import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
 import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
+import { DEFAULT_RETRY_BUDGET_MS } from './core/downloader.js';
+import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
+import { AutoScanScheduler } from './services/auto-scan.js';
+import { SettingsService } from './services/settings-service.js';
+import { SqliteSettingsStore } from './store/settings-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
@@ -42,6 +47,8 @@ export interface App {
   readonly progress: ProgressService;
   readonly anime: AnimeService;
   readonly downloads: DownloadService;
+  readonly settings: SettingsService;
+  readonly autoScan: AutoScanScheduler;
   readonly fanout: ProgressFanout;
   readonly logger: Logger;
   /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
@@ -74,7 +81,29 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     getSeries: (key, opts) => currentCatalog().getSeries(key, opts),
     search: (q, opts) => currentCatalog().search(q, opts),
   };
-  const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
+  const settings = new SettingsService({
+    store: new SqliteSettingsStore(db),
+    defaults: {
+      speedLimit: config.speedLimit || null,
+      autoScanInterval: config.autoScanInterval ?? DEFAULT_AUTO_SCAN_INTERVAL,
+      downloadConcurrency: config.downloadConcurrency,
+    },
+    logger: logger.child({ component: 'settings' }),
+  });
+  // One bucket for every download: the cap is on all of them together.
+  const rateLimiter = new TokenBucket(settings.get().speedLimit);
+  const stallTimeoutMs = (config.stallTimeout ?? DEFAULT_STALL_TIMEOUT) * 1000;
+  const seriesApp = new SeriesApp({
+    libraryDir: config.libraryDir,
+    catalog,
+    logger: logger.child({ component: 'series-app' }),
+    downloader: {
+      rateLimiter,
+      idleTimeoutMs: stallTimeoutMs,
+      // A stall must leave room for at least one retry from the bytes on disk.
+      retryBudgetMs: Math.max(DEFAULT_RETRY_BUDGET_MS, stallTimeoutMs + 15_000),
+    },
+  });
   const anime = new AnimeService({
     seriesApp,
     catalog,
@@ -87,7 +116,19 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     store: new SqliteQueueStore(db),
     logger: logger.child({ component: 'download-service' }),
-    concurrency: config.downloadConcurrency,
+    concurrency: settings.get().downloadConcurrency,
+  });
+  const autoScan = new AutoScanScheduler({
+    scans: anime,
+    queue: downloads,
+    progress,
+    logger: logger.child({ component: 'auto-scan' }),
+    intervalSeconds: settings.get().autoScanInterval,
+  });
+  settings.onChange((now, before) => {
+    if (now.speedLimit !== before.speedLimit) rateLimiter.setRate(now.speedLimit);
+    if (now.downloadConcurrency !== before.downloadConcurrency) downloads.setConcurrency(now.downloadConcurrency);
+    if (now.autoScanInterval !== before.autoScanInterval) autoScan.setInterval(now.autoScanInterval);
   });
   // Downloads the last process left running resume; any other unfinished operation
   // becomes FAILED, saying it was interrupted.
@@ -97,7 +138,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const appContext = { progress, anime, downloads };
+  const appContext = { progress, anime, downloads, settings };
   const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
   const dashboard = createDashboardHandler({ dir: options.dashboardDir });
 
@@ -134,6 +175,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     anime,
     downloads,
+    settings,
+    autoScan,
     fanout,
     logger,
     get catalogUrl() {
@@ -146,6 +189,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         logger.info({ catalog: demo.url }, 'CATALOG_URL is unset: serving the built-in demo catalog');
       }
       downloads.pump();
+      autoScan.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -161,6 +205,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        autoScan.stop();
         await downloads.close();
         await ws.close();
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_AUTO_SCAN_INTERVAL_S, MAX_SPEED_LIMIT_BPS } from './services/settings-service.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-service.js';
 
 /** Everything the service is configured with; `loadConfig` builds it from the environment. */
@@ -29,7 +30,21 @@ export interface AppConfig {
   historyLimit: number;
   /** Events kept in the log for `after` cursors (at least 10,000). @default 10000 */
   eventLogRetention: number;
+  /** Seconds between scheduled library scans; 0 for none. `updateSettings` overrides it. @default 21600 */
+  autoScanInterval?: number;
+  /** Cap on all downloads together, bytes/s; 0 for none. `updateSettings` overrides it. @default 0 */
+  speedLimit?: number;
+  /** Seconds without a byte before a download attempt counts as stalled. @default 30 */
+  stallTimeout?: number;
 }
+
+/** Default of AUTO_SCAN_INTERVAL: a scan every 6 hours. */
+export const DEFAULT_AUTO_SCAN_INTERVAL = 21_600;
+/** Default of STALL_TIMEOUT, seconds. */
+export const DEFAULT_STALL_TIMEOUT = 30;
+/** Longest STALL_TIMEOUT accepted, seconds. */
+export const MAX_STALL_TIMEOUT = 3_600;
+
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,6 +62,20 @@ const int = (name: string, min: number, max: number, fallback: number) =>
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
         ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const num = (name: string, min: number, max: number, fallback: number, unit: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number of ${unit} from ${min} to ${max}, got "${v}"` });
         return z.NEVER;
       }
       return n;
@@ -82,6 +111,9 @@ const env = z.object({
   NODE_ENV: z.string().optional(),
   PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
   HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
+  AUTO_SCAN_INTERVAL: int('AUTO_SCAN_INTERVAL', 0, MAX_AUTO_SCAN_INTERVAL_S, DEFAULT_AUTO_SCAN_INTERVAL),
+  SPEED_LIMIT: num('SPEED_LIMIT', 0, MAX_SPEED_LIMIT_BPS, 0, 'bytes per second'),
+  STALL_TIMEOUT: num('STALL_TIMEOUT', 0.1, MAX_STALL_TIMEOUT, DEFAULT_STALL_TIMEOUT, 'seconds'),
   EVENT_LOG_RETENTION: int('EVENT_LOG_RETENTION', MIN_EVENT_LOG_RETENTION, 100_000_000, MIN_EVENT_LOG_RETENTION),
 });
 
@@ -118,5 +150,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     throttleMs: e.PROGRESS_THROTTLE_MS,
     historyLimit: e.HISTORY_LIMIT,
     eventLogRetention: e.EVENT_LOG_RETENTION,
+    autoScanInterval: e.AUTO_SCAN_INTERVAL,
+    speedLimit: e.SPEED_LIMIT,
+    stallTimeout: e.STALL_TIMEOUT,
   };
 }

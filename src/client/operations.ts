@@ -105,6 +105,9 @@ export const QueueStatusFieldsFragment = graphql(`
     active {
       ...QueueItemFields
     }
+    paused {
+      ...QueueItemFields
+    }
     completed {
       ...QueueItemFields
     }
@@ -119,6 +122,7 @@ export const SeriesFieldsFragment = graphql(`
     key
     name
     folder
+    autoDownload
     missingCount
     missingEpisodes {
       season
@@ -240,6 +244,71 @@ export const QueueUpdatedDocument = graphql(`
   subscription QueueUpdated {
     queueUpdated {
       ...QueueStatusFields
+    }
+  }
+`);
+
+export const PauseDownloadDocument = graphql(`
+  mutation PauseDownload($id: ID!) {
+    pauseDownload(id: $id) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const ResumeDownloadDocument = graphql(`
+  mutation ResumeDownload($id: ID!) {
+    resumeDownload(id: $id) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const MoveInQueueDocument = graphql(`
+  mutation MoveInQueue($id: ID!, $position: Int!) {
+    moveInQueue(id: $id, position: $position) {
+      ...QueueStatusFields
+    }
+  }
+`);
+
+export const SetSeriesAutoDownloadDocument = graphql(`
+  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {
+    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {
+      ...SeriesFields
+    }
+  }
+`);
+
+export const SearchCatalogDocument = graphql(`
+  query SearchCatalog($query: String!) {
+    searchCatalog(query: $query) {
+      key
+      name
+    }
+  }
+`);
+
+export const SettingsFieldsFragment = graphql(`
+  fragment SettingsFields on Settings {
+    speedLimit
+    autoScanInterval
+    downloadConcurrency
+  }
+`);
+
+export const SettingsDocument = graphql(`
+  query Settings {
+    settings {
+      ...SettingsFields
+    }
+  }
+`);
+
+export const UpdateSettingsDocument = graphql(`
+  mutation UpdateSettings($input: SettingsInput!) {
+    updateSettings(input: $input) {
+      ...SettingsFields
     }
   }
 `);

@@ -6,12 +6,14 @@ import { BadInputError } from '../services/errors.js';
 import type { AnimeService } from '../services/anime-service.js';
 import type { DownloadService } from '../services/download-service.js';
 import type { ProgressService } from '../services/progress-service.js';
+import type { SettingsService } from '../services/settings-service.js';
 
 /** What every resolver gets: the services, nothing of the transport. */
 export interface AppContext {
   progress: ProgressService;
   anime: AnimeService;
   downloads: DownloadService;
+  settings: SettingsService;
 }
 
 export const builder = new SchemaBuilder<{

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DownloadInterruptedError } from '../core/errors.js';
+import { DownloadInterruptedError, DownloadPausedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
 import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
-import { BadInputError, ServiceError } from './errors.js';
+import { BadInputError, NotFoundError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
+import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
 import type { ProgressRecord } from './progress-types.js';
 
 /** Progress id of the queue (the contract's). */
@@ -21,14 +22,17 @@ export interface DownloadServiceOptions {
   progress: ProgressService;
   store: QueueStore;
   logger: Logger;
-  /** Downloads at once. @default 1 */
+  /** Downloads at once; change it live with setConcurrency. @default 1 */
   concurrency?: number;
 }
+
 
 export interface QueueStatusView {
   isRunning: boolean;
   pending: QueueItemRecord[];
   active: QueueItemRecord[];
+  /** Held with pause(), in queue order. */
+  paused: QueueItemRecord[];
   completed: QueueItemRecord[];
   failed: QueueItemRecord[];
   overallPercent: number;
@@ -44,8 +48,21 @@ type QueueAction =
   | 'retried'
   | 'cleared'
   | 'resumed'
+  | 'paused'
+  | 'unpaused'
+  | 'moved'
   | 'queue_started'
   | 'queue_stopped';
+
+/** `list` with `item` moved to index `position` (clamped to the end). */
+function moveTo<T>(list: readonly T[], item: T, position: number): T[] {
+  const rest = list.filter((x) => x !== item);
+  rest.splice(Math.min(position, rest.length), 0, item);
+  return rest;
+}
+
+/** Not finished: it still has a place in the queue. */
+const isOpen = (status: QueueItemRecord['status']) => status === 'PENDING' || status === 'DOWNLOADING' || status === 'PAUSED';
 
 const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
   a.serieFolder === b.serieFolder && a.season === b.season && a.episode === b.episode;
@@ -60,7 +77,7 @@ export class DownloadService {
   private readonly progress: ProgressService;
   private readonly store: QueueStore;
   private readonly logger: Logger;
-  private readonly concurrency: number;
+  private concurrency: number;
   private items: QueueItemRecord[];
   private running: boolean;
   private nextPosition: number;
@@ -73,7 +90,7 @@ export class DownloadService {
     this.progress = options.progress;
     this.store = options.store;
     this.logger = options.logger;
-    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.concurrency = Math.max(MIN_DOWNLOAD_CONCURRENCY, options.concurrency ?? 1);
     this.items = this.store.load();
     this.running = this.store.getFlag(RUNNING_FLAG) !== 'false';
     this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
@@ -98,6 +115,8 @@ export class DownloadService {
       }
     }
     if (interrupted.length) this.store.save(interrupted);
+    // A paused download's record stays as it was (PENDING, saying paused) until it is resumed.
+    for (const item of this.items) if (item.status === 'PAUSED') this.progress.claimInterrupted(downloadProgressId(item));
     if (this.unfinished().length > 0) {
       this.progress.claimInterrupted(QUEUE_PROGRESS_ID);
       this.announce('resumed');
@@ -112,6 +131,7 @@ export class DownloadService {
       isRunning: this.running,
       pending: by('PENDING'),
       active: by('DOWNLOADING'),
+      paused: by('PAUSED'),
       completed: by('COMPLETED'),
       failed: by('FAILED'),
       overallPercent: this.overallPercent(),
@@ -122,14 +142,21 @@ export class DownloadService {
     return this.items.find((i) => i.id === id) ?? null;
   }
 
-  /** The live progress record of an item while it has one. */
-  progressOf(item: QueueItemRecord): ProgressRecord | null {
-    if (item.status !== 'DOWNLOADING') return null;
-    return this.progress.getProgress(downloadProgressId(item));
+  /** Every item of one episode, whatever its status. */
+  itemsOf(ref: EpisodeRef): QueueItemRecord[] {
+    return this.items.filter((i) => sameEpisode(i, ref));
   }
 
+  /** The live progress record of an item while it has one (running, or paused after it ran). */
+  progressOf(item: QueueItemRecord): ProgressRecord | null {
+    if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return null;
+    const record = this.progress.getProgress(downloadProgressId(item));
+    return record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record : null;
+  }
+
+  /** Items not yet finished: waiting, running or paused. */
   private unfinished(): QueueItemRecord[] {
-    return this.items.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
+    return this.items.filter((i) => isOpen(i.status));
   }
 
   /** Bytes done over bytes expected across unfinished items; 100 once all queued work is done. */
@@ -260,7 +287,7 @@ export class DownloadService {
   async cancel(id: string): Promise<QueueItemRecord | null> {
     const item = this.get(id);
     if (!item) return null;
-    if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') return item;
+    if (!isOpen(item.status)) return item;
     item.status = 'CANCELLED';
     item.completedAt = Date.now();
     this.store.save([item]);
@@ -292,7 +319,7 @@ export class DownloadService {
     const wanted = new Set(ids);
     const gone = this.items.filter((i) => wanted.has(i.id));
     if (!gone.length) return 0;
-    const open = gone.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
+    const open = gone.filter((i) => isOpen(i.status));
     for (const item of open) item.status = 'CANCELLED';
     this.store.remove(gone.map((i) => i.id));
     this.items = this.items.filter((i) => !wanted.has(i.id));
@@ -322,6 +349,111 @@ export class DownloadService {
       this.pump();
     }
     return retried.map((i) => ({ ...i }));
+  }
+
+  /**
+   * Holds an item. A running download stops at once and keeps its part file; its progress
+   * record goes back to PENDING saying it is paused. Resolves once the part file is closed.
+   */
+  async pause(id: string): Promise<QueueItemRecord> {
+    const item = this.mustGet(id);
+    if (item.status === 'PAUSED') return { ...item };
+    if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') {
+      throw new BadInputError(`id: only a pending or downloading item can be paused; "${id}" is ${item.status}`);
+    }
+    item.status = 'PAUSED';
+    this.store.save([item]);
+    const run = this.downloading.get(item.id);
+    if (run) {
+      run.controller.abort(new DownloadPausedError());
+      await Promise.race([run.settled, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
+    }
+    const progressId = downloadProgressId(item);
+    if (this.progressOf(item)) {
+      const record = this.progress.getProgress(progressId)!;
+      this.progress.updateProgress(progressId, {
+        status: 'PENDING',
+        message: `Paused at ${record.current} bytes; resumes from them`,
+        metadata: { paused: true },
+        resetRate: true,
+        forceBroadcast: true,
+      });
+    }
+    this.announce('paused', { itemId: item.id });
+    return { ...item };
+  }
+
+  /**
+   * Puts a paused (or failed) item back in its place in the queue: it starts when its turn
+   * comes and continues from the bytes it has. An item already waiting or running is returned
+   * as it is.
+   */
+  resume(id: string): QueueItemRecord {
+    const item = this.mustGet(id);
+    if (item.status === 'PENDING' || item.status === 'DOWNLOADING') return { ...item };
+    if (item.status !== 'PAUSED' && item.status !== 'FAILED') {
+      throw new BadInputError(`id: only a paused or failed item can be resumed; "${id}" is ${item.status}`);
+    }
+    if (item.status === 'FAILED') {
+      item.retryCount++;
+      item.error = null;
+      item.completedAt = null;
+    }
+    item.status = 'PENDING';
+    this.store.save([item]);
+    const progressId = downloadProgressId(item);
+    const record = this.progress.getProgress(progressId);
+    if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
+      this.progress.updateProgress(progressId, {
+        message: 'Resumed; waits for its turn in the queue',
+        metadata: { paused: false },
+        forceBroadcast: true,
+      });
+    }
+    this.announce('unpaused', { itemId: item.id });
+    this.pump();
+    return { ...item };
+  }
+
+  /**
+   * Moves a pending or paused item to `position` among the waiting (pending and paused)
+   * items: 0 starts next; a position past the end puts it last. The new order is persisted.
+   */
+  move(id: string, position: number): QueueStatusView {
+    if (!Number.isInteger(position) || position < 0) {
+      throw new BadInputError(`position: must be a whole number from 0 (starts next), got ${position}`);
+    }
+    const item = this.mustGet(id);
+    if (item.status !== 'PENDING' && item.status !== 'PAUSED') {
+      throw new BadInputError(`id: only a pending or paused item can be moved; "${id}" is ${item.status}`);
+    }
+    const waiting = this.items.filter((i) => i.status === 'PENDING' || i.status === 'PAUSED');
+    const slots = waiting.map((i) => i.position);
+    const order = moveTo(waiting, item, position);
+    const changed = order.filter((it, k) => it.position !== slots[k]);
+    order.forEach((it, k) => (it.position = slots[k]!));
+    if (changed.length) {
+      this.items.sort((a, b) => a.position - b.position);
+      this.store.save(changed);
+      this.announce('moved', { itemId: item.id, position: order.indexOf(item) });
+      this.pump();
+    }
+    return this.status();
+  }
+
+  /** Downloads at once from now on; running ones are not stopped when it shrinks. */
+  setConcurrency(concurrency: number): void {
+    if (!Number.isInteger(concurrency) || concurrency < MIN_DOWNLOAD_CONCURRENCY || concurrency > MAX_DOWNLOAD_CONCURRENCY) {
+      throw new BadInputError(`downloadConcurrency: must be from ${MIN_DOWNLOAD_CONCURRENCY} to ${MAX_DOWNLOAD_CONCURRENCY}, got ${concurrency}`);
+    }
+    this.concurrency = concurrency;
+    this.pump();
+  }
+
+  private mustGet(id: string): QueueItemRecord {
+    const item = this.get(id);
+    if (!item) throw new NotFoundError(`no queue item with id "${id}"`);
+    return item;
   }
 
   clearCompleted(): number {
@@ -418,12 +550,14 @@ export class DownloadService {
     const counts = {
       pending: s.pending.length,
       active: s.active.length,
+      paused: s.paused.length,
       completed: s.completed.length,
       failed: s.failed.length,
     };
-    const open = counts.pending + counts.active;
+    const open = counts.pending + counts.active + counts.paused;
     const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
-    const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
+    const held = counts.paused ? ` (${counts.paused} paused)` : '';
+    const message = `${open} to go${held}, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
     const finished = counts.completed + counts.failed;
     const current = this.progress.getProgress(QUEUE_PROGRESS_ID);
     const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');

@@ -66,6 +66,8 @@ export interface UpdateOptions {
   status?: 'PENDING' | 'IN_PROGRESS';
   /** Broadcast now, even inside the throttle window. */
   forceBroadcast?: boolean;
+  /** Forget the measured speed (and so the ETA): the transfer paused or restarts elsewhere. */
+  resetRate?: boolean;
 }
 
 export interface FinishOptions {
@@ -197,7 +199,11 @@ export class ProgressService {
     const status = update.status ?? prev.status;
     let speed = prev.speed;
     const dt = now - tracked.sampleAt;
-    if (current < tracked.sampleCurrent) {
+    if (update.resetRate) {
+      tracked.sampleAt = now;
+      tracked.sampleCurrent = current;
+      speed = null;
+    } else if (current < tracked.sampleCurrent) {
       // Started over (e.g. a server that ignored Range): the old rate says nothing.
       tracked.sampleAt = now;
       tracked.sampleCurrent = current;

@@ -62,6 +62,8 @@ export interface RequestLogEntry {
   range?: string;
   /** Status answered (0 if none was, e.g. the connection was dropped first). */
   status: number;
+  /** Body bytes of media written to the socket for this request (so far). */
+  bytesSent: number;
 }
 
 export interface MediaInfo {
@@ -180,7 +182,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     res.end(data);
   };
 
-  const serveMedia = async (req: http.IncomingMessage, res: http.ServerResponse, m: MediaState) => {
+  const serveMedia = async (req: http.IncomingMessage, res: http.ServerResponse, m: MediaState, entry: RequestLogEntry) => {
     const b = m.behaviour;
     m.requests++;
     if (b.status !== undefined) return sendBody(res, b.status, { error: `status ${b.status}` });
@@ -218,6 +220,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     for (let sent = 0; sent < limit && !res.destroyed; ) {
       const piece = body.subarray(sent, Math.min(limit, sent + chunk));
       sent += piece.length;
+      entry.bytesSent += piece.length;
       if (!res.write(piece)) {
         await new Promise<void>((r) => {
           const done = () => (res.off('drain', done).off('close', done), r());
@@ -243,7 +246,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
       return sendBody(res, route.status ?? 200, route.body, route.contentType, route.headers);
     }
     const m = media.get(u.pathname);
-    if (m) return serveMedia(req, res, m);
+    if (m) return serveMedia(req, res, m, entry);
     const s = /^\/series\/([^/]+)$/.exec(u.pathname);
     if (s) {
       const found = series.get(decodeURIComponent(s[1]!));
@@ -265,6 +268,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
       path: req.url ?? '/',
       ...(req.headers.range ? { range: req.headers.range } : {}),
       status: 0,
+      bytesSent: 0,
     };
     requests.push(entry);
     const origWriteHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;

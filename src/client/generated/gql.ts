@@ -21,8 +21,8 @@ type Documents = {
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ActiveProgressDocument,
     "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n": typeof types.ProgressHistoryDocument,
     "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n": typeof types.QueueItemFieldsFragmentDoc,
-    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": typeof types.QueueStatusFieldsFragmentDoc,
-    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.SeriesFieldsFragmentDoc,
+    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": typeof types.QueueStatusFieldsFragmentDoc,
+    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.SeriesFieldsFragmentDoc,
     "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n": typeof types.LibraryDocument,
     "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": typeof types.SeriesDocument,
     "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueDocument,
@@ -38,6 +38,14 @@ type Documents = {
     "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StartQueueDocument,
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueUpdatedDocument,
+    "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.PauseDownloadDocument,
+    "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.ResumeDownloadDocument,
+    "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.MoveInQueueDocument,
+    "\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n": typeof types.SetSeriesAutoDownloadDocument,
+    "\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n": typeof types.SearchCatalogDocument,
+    "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": typeof types.SettingsFieldsFragmentDoc,
+    "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n": typeof types.SettingsDocument,
+    "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n": typeof types.UpdateSettingsDocument,
 };
 const documents: Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": types.ProgressFieldsFragmentDoc,
@@ -47,8 +55,8 @@ const documents: Documents = {
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": types.ActiveProgressDocument,
     "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n": types.ProgressHistoryDocument,
     "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n": types.QueueItemFieldsFragmentDoc,
-    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": types.QueueStatusFieldsFragmentDoc,
-    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.SeriesFieldsFragmentDoc,
+    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": types.QueueStatusFieldsFragmentDoc,
+    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.SeriesFieldsFragmentDoc,
     "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n": types.LibraryDocument,
     "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": types.SeriesDocument,
     "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueDocument,
@@ -64,6 +72,14 @@ const documents: Documents = {
     "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StartQueueDocument,
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueUpdatedDocument,
+    "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.PauseDownloadDocument,
+    "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.ResumeDownloadDocument,
+    "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n": types.MoveInQueueDocument,
+    "\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n": types.SetSeriesAutoDownloadDocument,
+    "\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n": types.SearchCatalogDocument,
+    "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": types.SettingsFieldsFragmentDoc,
+    "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n": types.SettingsDocument,
+    "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n": types.UpdateSettingsDocument,
 };
 
 /**
@@ -111,11 +127,11 @@ export function graphql(source: "\n  fragment QueueItemFields on QueueItem {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"];
+export function graphql(source: "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -176,6 +192,38 @@ export function graphql(source: "\n  mutation StopQueue {\n    stopQueue {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n"): (typeof documents)["\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n"): (typeof documents)["\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n"): (typeof documents)["\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
