@@ -63,6 +63,9 @@ export const DashQueueFields = graphql(`
     pending {
       ...DashQueueItem
     }
+    paused {
+      ...DashQueueItem
+    }
     failed {
       ...DashQueueItem
     }
@@ -95,6 +98,7 @@ export const DashSeriesFields = graphql(`
     folder
     missingCount
     scanError
+    autoDownload
     missingEpisodes {
       season
       episode
@@ -201,6 +205,73 @@ export const DashStopQueueDocument = graphql(`
   mutation DashStopQueue {
     stopQueue {
       isRunning
+    }
+  }
+`);
+
+export const DashPauseDocument = graphql(`
+  mutation DashPause($id: ID!) {
+    pauseDownload(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const DashResumeDocument = graphql(`
+  mutation DashResume($id: ID!) {
+    resumeDownload(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const DashMoveDocument = graphql(`
+  mutation DashMove($id: ID!, $position: Int!) {
+    moveInQueue(id: $id, position: $position) {
+      isRunning
+    }
+  }
+`);
+
+export const DashSetAutoDownloadDocument = graphql(`
+  mutation DashSetAutoDownload($folder: String!, $enabled: Boolean!) {
+    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {
+      ...DashSeries
+    }
+  }
+`);
+
+export const DashSearchCatalogDocument = graphql(`
+  query DashSearchCatalog($query: String!) {
+    searchCatalog(query: $query) {
+      key
+      name
+    }
+  }
+`);
+
+export const DashSettingsFields = graphql(`
+  fragment DashSettings on Settings {
+    speedLimit
+    autoScanInterval
+    downloadConcurrency
+  }
+`);
+
+export const DashSettingsDocument = graphql(`
+  query DashSettings {
+    settings {
+      ...DashSettings
+    }
+  }
+`);
+
+export const DashUpdateSettingsDocument = graphql(`
+  mutation DashUpdateSettings($input: SettingsInput!) {
+    updateSettings(input: $input) {
+      ...DashSettings
     }
   }
 `);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AddSeriesDocument, EnqueueMissingDocument } from '../../src/client/operations.js';
+import { AddSeriesDocument, EnqueueMissingDocument, QueueDocument, SettingsDocument } from '../../src/client/operations.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { artifactPath, haveChromium, launchChromium, leftOrigin, watchPage, CHROMIUM } from '../helpers/browser.js';
 import { startCatalogServer } from '../helpers/catalog-server.js';
@@ -56,7 +56,7 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await browser?.close();
   });
 
-  it('asks for the token once, adds a series, downloads what is missing with a moving bar, ends with a ✔ line', { timeout: 90_000 }, async () => {
+  it('asks for the token once, adds a series found by search, downloads what is missing with a moving bar, pauses and resumes, ends with ✔ lines', { timeout: 90_000 }, async () => {
     const catalog = await startCatalogServer();
     cleanups.add(() => catalog.close());
     catalog.addEpisode('naruto', 'Naruto', 1, 1, 2_000_000, { title: 'Enter: Naruto', behaviour: { bytesPerSecond: SLOW_BYTES_PER_SECOND } });
@@ -80,8 +80,10 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.keyboard.press('Enter');
     await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
 
-    await page.locator('#add-key').fill('naruto');
+    // Add a series through the catalog's search.
+    await page.locator('#catalog-search').fill('naru');
     await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Add Naruto' }).click();
     const series = page.locator('[data-series-folder="Naruto"]');
     await expect.poll(() => series.textContent(), { timeout: UI_TIMEOUT }).toContain('2 missing');
 
@@ -112,10 +114,24 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.screenshot({ path: artifactPath('dashboard-360-dark.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
 
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Pause: the item is held and its bar says so; the next episode gets its turn meanwhile.
+    const itemId = await page.locator('li.qitem[data-status="DOWNLOADING"]').getAttribute('data-queue-id');
+    expect(itemId).toBeTruthy();
+    await page.getByRole('button', { name: 'Pause Naruto S01E01' }).click();
+    await page.locator(`[data-queue-id="${itemId}"][data-status="PAUSED"]`).waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => page.locator(`li.op[data-progress-id="${ep1}"]`).textContent(), { timeout: UI_TIMEOUT }).toContain('paused');
+    const pausedAt = await barValue(page, ep1);
+    await page.locator(`ul.lines li[data-progress-id="${downloadId('Naruto', 1, 2)}"][data-status="COMPLETED"]`).waitFor({ timeout: UI_TIMEOUT });
+    // Resume: it continues from the bytes it had.
+    await page.getByRole('button', { name: 'Resume Naruto S01E01' }).click();
+    await page.locator(`[data-queue-id="${itemId}"][data-status="DOWNLOADING"]`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await barValue(page, ep1)).toBeGreaterThanOrEqual(pausedAt);
+
     const done = page.locator(`ul.lines li[data-progress-id="${ep1}"][data-status="COMPLETED"]`);
     await done.waitFor({ timeout: 60_000 });
     expect(await done.textContent()).toContain('✔');
-    await page.locator(`ul.lines li[data-progress-id="${downloadId('Naruto', 1, 2)}"][data-status="COMPLETED"]`).waitFor({ timeout: UI_TIMEOUT });
     await expect.poll(() => series.textContent(), { timeout: UI_TIMEOUT }).toContain('complete');
     expect(await page.locator('[data-queue-id][data-status="COMPLETED"]').count()).toBe(2);
 
@@ -175,6 +191,69 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     cleanups.add(() => replay.stop());
     const logged = await replay.until((all) => all.some((e) => e.cursor === last), 'the replay to reach the page’s last cursor', UI_TIMEOUT);
     expect(logged.slice(0, logged.findIndex((e) => e.cursor === last) + 1).map((e) => e.cursor)).toEqual(cursors.slice(1));
+
+    expect(leftOrigin(seen.urls, origin)).toEqual([]);
+    expect(seen.errors).toEqual([]);
+  });
+  it('drives the queue, the settings and the history', { timeout: 90_000 }, async () => {
+    const catalog = await startCatalogServer();
+    cleanups.add(() => catalog.close());
+    for (const e of [1, 2, 3]) catalog.addEpisode('mushi', 'Mushishi', 1, e, 1_200_000, { behaviour: { bytesPerSecond: SLOW_BYTES_PER_SECOND } });
+    const app = await startTestApp({ catalogUrl: catalog.url });
+    cleanups.add(() => app.stop());
+    const origin = new URL(app.url).origin;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    cleanups.add(() => page.close());
+    const seen = watchPage(page);
+    await page.goto(`${origin}/`);
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+
+    // Stop the queue, then queue everything missing from the page.
+    await page.getByRole('button', { name: 'Stop queue' }).click();
+    await page.locator('[data-queue-running="false"]').waitFor({ timeout: UI_TIMEOUT });
+    const { addSeries } = await app.client.request(AddSeriesDocument, { key: 'mushi' });
+    await page.getByRole('button', { name: 'Scan library' }).click();
+    await page.locator('ul.lines li[data-progress-id="library_scan"][data-status="COMPLETED"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Download all missing (3)' }).click();
+    await expect.poll(() => page.locator('li.qitem[data-status="PENDING"]').count(), { timeout: UI_TIMEOUT }).toBe(3);
+
+    // Move the third to the top, remove the second: the page shows the service's order.
+    const name = (e: number) => `${addSeries.name} S01E0${e}`;
+    await page.getByRole('button', { name: `Move ${name(3)} to the top` }).click();
+    await expect
+      .poll(async () => (await app.client.request(QueueDocument)).queue.pending.map((i) => i.episode), { timeout: UI_TIMEOUT })
+      .toEqual([3, 1, 2]);
+    const shown = async () => page.locator('li.qitem[data-status="PENDING"] .qitem-name').allTextContents();
+    await expect.poll(shown, { timeout: UI_TIMEOUT }).toEqual([name(3), name(1), name(2)]);
+    await page.getByRole('button', { name: `Remove ${name(2)}` }).click();
+    await expect.poll(shown, { timeout: UI_TIMEOUT }).toEqual([name(3), name(1)]);
+
+    // Settings: a speed cap and two downloads at once, applied by the service.
+    await page.locator('#speed-limit').fill('200');
+    await page.locator('#concurrency').fill('2');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await app.client.request(SettingsDocument)).settings, { timeout: UI_TIMEOUT })
+      .toMatchObject({ speedLimit: 200 * 1024, downloadConcurrency: 2 });
+
+    // Start: both run at once; cancel one; it reaches the history as CANCELLED.
+    await page.getByRole('button', { name: 'Start queue' }).click();
+    await expect.poll(() => page.locator('li.qitem[data-status="DOWNLOADING"]').count(), { timeout: UI_TIMEOUT }).toBe(2);
+    await page.getByRole('button', { name: `Cancel ${name(1)}` }).click();
+    const ep1 = downloadId(addSeries.folder, 1, 1);
+    await page.locator(`ul.lines li[data-progress-id="${ep1}"][data-status="CANCELLED"]`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(`ul.lines li[data-progress-id="${ep1}"]`).textContent()).toContain('✖');
+
+    await page.locator('#history-h').click();
+    await page.locator('#history-type').selectOption('DOWNLOAD');
+    await page.locator('#history-status').selectOption('CANCELLED');
+    const history = page.locator('ol.history li');
+    await expect.poll(() => history.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    expect(await history.first().getAttribute('data-progress-id')).toBe(ep1);
+    await page.locator('#history-status').selectOption('COMPLETED');
+    await expect.poll(() => page.locator('section[aria-labelledby="history-h"] .count').first().textContent(), { timeout: UI_TIMEOUT }).toContain(
+      'Nothing finished matches',
+    );
 
     expect(leftOrigin(seen.urls, origin)).toEqual([]);
     expect(seen.errors).toEqual([]);

@@ -8,6 +8,7 @@ import { HistoryPanel } from './history-panel.tsx';
 import { LibraryPanel } from './library-panel.tsx';
 import { LivePanel } from './live-panel.tsx';
 import { QueuePanel } from './queue-panel.tsx';
+import { SettingsPanel } from './settings-panel.tsx';
 
 /** Wait after a finished download or scan before re-reading the library (several finish together). */
 const LIBRARY_RELOAD_DELAY_MS = 300;
@@ -175,6 +176,7 @@ function Dashboard({ api, hasToken, onRefused, onForget }: { api: Api; hasToken:
         <QueuePanel queue={queue} actions={actions} />
         <LibraryPanel library={library} actions={actions} reload={reloadLibrary} />
         <HistoryPanel actions={actions} />
+        <SettingsPanel actions={actions} />
       </main>
     </>
   );

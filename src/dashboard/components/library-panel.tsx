@@ -1,10 +1,18 @@
 import { useState } from 'preact/hooks';
-import type { DashSeriesFragment } from '../generated/graphql.ts';
-import { DashAddSeriesDocument, DashEnqueueMissingDocument, DashStartScanDocument } from '../operations.ts';
+import type { DashSearchCatalogQuery, DashSeriesFragment } from '../generated/graphql.ts';
+
+type CatalogHit = DashSearchCatalogQuery['searchCatalog'][number];
+import {
+  DashAddSeriesDocument,
+  DashEnqueueMissingDocument,
+  DashSearchCatalogDocument,
+  DashSetAutoDownloadDocument,
+  DashStartScanDocument,
+} from '../operations.ts';
 import { episodeLabel } from '../format.ts';
 import type { Actions } from './actions.ts';
 
-function SeriesRow({ s, actions }: { s: DashSeriesFragment; actions: Actions }) {
+function SeriesRow({ s, actions, reload }: { s: DashSeriesFragment; actions: Actions; reload: () => void }) {
   const { request, run } = actions;
   return (
     <li class="series" data-series-folder={s.folder}>
@@ -30,6 +38,22 @@ function SeriesRow({ s, actions }: { s: DashSeriesFragment; actions: Actions }) 
         </details>
       ) : null}
       <div class="qitem-actions">
+        <label class="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={s.autoDownload}
+            aria-label={`Download new episodes of ${s.name} automatically`}
+            onChange={(e) => {
+              const enabled = e.currentTarget.checked;
+              void run(`Auto-download for ${s.name}`, async () => {
+                await request(DashSetAutoDownloadDocument, { folder: s.folder, enabled });
+                reload();
+              });
+            }}
+          />
+          Auto-download
+        </label>
         <button
           type="button"
           disabled={!s.missingCount}
@@ -43,27 +67,61 @@ function SeriesRow({ s, actions }: { s: DashSeriesFragment; actions: Actions }) 
   );
 }
 
-/** Adds a series by its catalog key (the catalog's search arrives with the automation API). */
-function AddSeries({ actions, onAdded }: { actions: Actions; onAdded: () => void }) {
-  const [key, setKey] = useState('');
+/** Adds a series found with the catalog's search. */
+function AddSeries({ actions, library, onAdded }: { actions: Actions; library: readonly DashSeriesFragment[]; onAdded: () => void }) {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<readonly CatalogHit[] | null>(null);
+  const have = new Set(library.map((s) => s.key));
   return (
-    <form
-      class="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const k = key.trim();
-        if (!k) return;
-        void actions.run(`Add ${k}`, async () => {
-          await actions.request(DashAddSeriesDocument, { key: k });
-          setKey('');
-          onAdded();
-        });
-      }}
-    >
-      <label for="add-key">Add a series by catalog key</label>
-      <input id="add-key" name="key" value={key} onInput={(e) => setKey(e.currentTarget.value)} autocomplete="off" />
-      <button type="submit">Add</button>
-    </form>
+    <>
+      <form
+        class="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const q = query.trim();
+          if (!q) return;
+          void actions.run(`Search the catalog for "${q}"`, async () => {
+            setHits((await actions.request(DashSearchCatalogDocument, { query: q })).searchCatalog);
+          });
+        }}
+      >
+        <label for="catalog-search">Add a series: search the catalog</label>
+        <input id="catalog-search" name="q" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} autocomplete="off" />
+        <button type="submit">Search</button>
+      </form>
+      {hits ? (
+        hits.length ? (
+          <ul class="hits" aria-label="Catalog search results">
+            {hits.map((hit) => (
+              <li key={hit.key} data-catalog-key={hit.key}>
+                <span>
+                  {hit.name} <span class="series-folder">{hit.key}</span>
+                </span>
+                {have.has(hit.key) ? (
+                  <span class="badge badge-completed">in library</span>
+                ) : (
+                  <button
+                    type="button"
+                    aria-label={`Add ${hit.name}`}
+                    onClick={() =>
+                      actions.run(`Add ${hit.name}`, async () => {
+                        await actions.request(DashAddSeriesDocument, { key: hit.key });
+                        onAdded();
+                      })
+                    }
+                  >
+                    Add
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="empty">The catalog has nothing for "{query.trim()}".</p>
+        )
+      ) : null}
+    </>
   );
 }
 
@@ -93,13 +151,13 @@ export function LibraryPanel({
           Download all missing ({missing})
         </button>
       </div>
-      <AddSeries actions={actions} onAdded={reload} />
+      <AddSeries actions={actions} library={library ?? []} onAdded={reload} />
       {library === null ? (
         <p class="empty">Loading the library…</p>
       ) : library.length ? (
         <ul class="library" aria-label="Series">
           {library.map((s) => (
-            <SeriesRow key={s.folder} s={s} actions={actions} />
+            <SeriesRow key={s.folder} s={s} actions={actions} reload={reload} />
           ))}
         </ul>
       ) : (

@@ -20,13 +20,18 @@ function details(p: LiveProgress): string {
   return parts.join(' · ');
 }
 
+function statusText(p: LiveProgress): string {
+  if ((p.metadata as { paused?: unknown } | null)?.paused === true) return 'paused';
+  return p.status === 'PENDING' ? 'waiting' : p.status === 'IN_PROGRESS' ? '' : p.status.toLowerCase();
+}
+
 export function ProgressRow({ p, big = false }: { p: LiveProgress; big?: boolean }) {
   const percent = Math.min(100, Math.max(0, p.percent));
   return (
     <li class={big ? 'op op-overall' : 'op'} data-progress-id={p.id} data-status={p.status}>
       <div class="op-head">
         <span class="op-title">{p.title}</span>
-        <span class="op-status">{p.status === 'PENDING' ? 'waiting' : p.status === 'IN_PROGRESS' ? '' : p.status.toLowerCase()}</span>
+        <span class="op-status">{statusText(p)}</span>
       </div>
       <progress max={100} value={percent} aria-label={`${p.title}: ${formatPercent(percent)}`}>
         {formatPercent(percent)}

@@ -2,7 +2,10 @@ import type { DashQueueFragment, DashQueueItemFragment } from '../generated/grap
 import {
   DashCancelDocument,
   DashClearCompletedDocument,
+  DashMoveDocument,
+  DashPauseDocument,
   DashRemoveDocument,
+  DashResumeDocument,
   DashRetryDocument,
   DashStartQueueDocument,
   DashStopQueueDocument,
@@ -14,7 +17,7 @@ type Item = DashQueueItemFragment;
 
 const label = (item: Item) => `${item.serieName} ${episodeLabel(item.season, item.episode)}`;
 
-function QueueRow({ item, actions }: { item: Item; actions: Actions }) {
+function QueueRow({ item, actions, first = false }: { item: Item; actions: Actions; first?: boolean }) {
   const name = label(item);
   const percent = item.progress?.percent ?? null;
   const { request, run } = actions;
@@ -31,6 +34,25 @@ function QueueRow({ item, actions }: { item: Item; actions: Actions }) {
       </div>
       <div class="qitem-actions">
         {open ? (
+          <button type="button" onClick={() => run(`Pause ${name}`, () => request(DashPauseDocument, { id: item.id }))} aria-label={`Pause ${name}`}>
+            Pause
+          </button>
+        ) : null}
+        {item.status === 'PAUSED' ? (
+          <button type="button" onClick={() => run(`Resume ${name}`, () => request(DashResumeDocument, { id: item.id }))} aria-label={`Resume ${name}`}>
+            Resume
+          </button>
+        ) : null}
+        {(item.status === 'PENDING' || item.status === 'PAUSED') && !first ? (
+          <button
+            type="button"
+            onClick={() => run(`Move ${name} to the top`, () => request(DashMoveDocument, { id: item.id, position: 0 }))}
+            aria-label={`Move ${name} to the top`}
+          >
+            Move to top
+          </button>
+        ) : null}
+        {open || item.status === 'PAUSED' ? (
           <button type="button" onClick={() => run(`Cancel ${name}`, () => request(DashCancelDocument, { id: item.id }))} aria-label={`Cancel ${name}`}>
             Cancel
           </button>
@@ -50,7 +72,7 @@ function QueueRow({ item, actions }: { item: Item; actions: Actions }) {
   );
 }
 
-function Group({ title, items, actions }: { title: string; items: readonly Item[]; actions: Actions }) {
+function Group({ title, items, actions, firstId }: { title: string; items: readonly Item[]; actions: Actions; firstId?: string }) {
   if (!items.length) return null;
   return (
     <>
@@ -59,11 +81,19 @@ function Group({ title, items, actions }: { title: string; items: readonly Item[
       </h3>
       <ol class="queue" aria-label={title}>
         {items.map((item) => (
-          <QueueRow key={item.id} item={item} actions={actions} />
+          <QueueRow key={item.id} item={item} actions={actions} first={item.id === firstId} />
         ))}
       </ol>
     </>
   );
+}
+
+/**
+ * The item that already starts next, when that is certain: moveInQueue counts pending and paused
+ * items together, and the API lists them apart, so with paused items every one may move.
+ */
+function firstWaiting(queue: DashQueueFragment): string | undefined {
+  return queue.paused.length ? undefined : queue.pending[0]?.id;
 }
 
 export function QueuePanel({ queue, actions }: { queue: DashQueueFragment | null; actions: Actions }) {
@@ -101,11 +131,12 @@ export function QueuePanel({ queue, actions }: { queue: DashQueueFragment | null
               Clear finished
             </button>
           </div>
-          {queue.active.length + queue.pending.length + queue.failed.length + queue.completed.length === 0 ? (
+          {queue.active.length + queue.pending.length + queue.paused.length + queue.failed.length + queue.completed.length === 0 ? (
             <p class="empty">The queue is empty. Queue missing episodes from the library below.</p>
           ) : null}
           <Group title="Downloading" items={queue.active} actions={actions} />
-          <Group title="Waiting" items={queue.pending} actions={actions} />
+          <Group title="Waiting" items={queue.pending} actions={actions} firstId={firstWaiting(queue)} />
+          <Group title="Paused" items={queue.paused} actions={actions} firstId={firstWaiting(queue)} />
           <Group title="Failed" items={queue.failed} actions={actions} />
           <Group title="Finished" items={queue.completed} actions={actions} />
         </>

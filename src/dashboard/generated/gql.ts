@@ -18,10 +18,10 @@ type Documents = {
     "\n  fragment LiveProgress on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    updatedAt\n    completedAt\n  }\n": typeof types.LiveProgressFragmentDoc,
     "\n  subscription LiveEvents($snapshot: Boolean, $after: String) {\n    progressEvents(snapshot: $snapshot, after: $after) {\n      cursor\n      type\n      progress {\n        ...LiveProgress\n      }\n    }\n  }\n": typeof types.LiveEventsDocument,
     "\n  fragment DashQueueItem on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    completedAt\n    progress {\n      id\n      percent\n    }\n  }\n": typeof types.DashQueueItemFragmentDoc,
-    "\n  fragment DashQueue on QueueStatus {\n    isRunning\n    overallPercent\n    active {\n      ...DashQueueItem\n    }\n    pending {\n      ...DashQueueItem\n    }\n    failed {\n      ...DashQueueItem\n    }\n    completed {\n      ...DashQueueItem\n    }\n  }\n": typeof types.DashQueueFragmentDoc,
+    "\n  fragment DashQueue on QueueStatus {\n    isRunning\n    overallPercent\n    active {\n      ...DashQueueItem\n    }\n    pending {\n      ...DashQueueItem\n    }\n    paused {\n      ...DashQueueItem\n    }\n    failed {\n      ...DashQueueItem\n    }\n    completed {\n      ...DashQueueItem\n    }\n  }\n": typeof types.DashQueueFragmentDoc,
     "\n  query DashQueue {\n    queue {\n      ...DashQueue\n    }\n  }\n": typeof types.DashQueueDocument,
     "\n  subscription DashQueueUpdated {\n    queueUpdated {\n      ...DashQueue\n    }\n  }\n": typeof types.DashQueueUpdatedDocument,
-    "\n  fragment DashSeries on Series {\n    key\n    name\n    folder\n    missingCount\n    scanError\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.DashSeriesFragmentDoc,
+    "\n  fragment DashSeries on Series {\n    key\n    name\n    folder\n    missingCount\n    scanError\n    autoDownload\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.DashSeriesFragmentDoc,
     "\n  query DashLibrary {\n    library {\n      ...DashSeries\n    }\n  }\n": typeof types.DashLibraryDocument,
     "\n  query DashHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          status\n          title\n          message\n          error\n          completedAt\n        }\n      }\n    }\n  }\n": typeof types.DashHistoryDocument,
     "\n  mutation DashAddSeries($key: String!) {\n    addSeries(key: $key) {\n      ...DashSeries\n    }\n  }\n": typeof types.DashAddSeriesDocument,
@@ -33,15 +33,23 @@ type Documents = {
     "\n  mutation DashClearCompleted {\n    clearCompleted\n  }\n": typeof types.DashClearCompletedDocument,
     "\n  mutation DashStartQueue {\n    startQueue {\n      isRunning\n    }\n  }\n": typeof types.DashStartQueueDocument,
     "\n  mutation DashStopQueue {\n    stopQueue {\n      isRunning\n    }\n  }\n": typeof types.DashStopQueueDocument,
+    "\n  mutation DashPause($id: ID!) {\n    pauseDownload(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.DashPauseDocument,
+    "\n  mutation DashResume($id: ID!) {\n    resumeDownload(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.DashResumeDocument,
+    "\n  mutation DashMove($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      isRunning\n    }\n  }\n": typeof types.DashMoveDocument,
+    "\n  mutation DashSetAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...DashSeries\n    }\n  }\n": typeof types.DashSetAutoDownloadDocument,
+    "\n  query DashSearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n": typeof types.DashSearchCatalogDocument,
+    "\n  fragment DashSettings on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": typeof types.DashSettingsFragmentDoc,
+    "\n  query DashSettings {\n    settings {\n      ...DashSettings\n    }\n  }\n": typeof types.DashSettingsDocument,
+    "\n  mutation DashUpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...DashSettings\n    }\n  }\n": typeof types.DashUpdateSettingsDocument,
 };
 const documents: Documents = {
     "\n  fragment LiveProgress on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    updatedAt\n    completedAt\n  }\n": types.LiveProgressFragmentDoc,
     "\n  subscription LiveEvents($snapshot: Boolean, $after: String) {\n    progressEvents(snapshot: $snapshot, after: $after) {\n      cursor\n      type\n      progress {\n        ...LiveProgress\n      }\n    }\n  }\n": types.LiveEventsDocument,
     "\n  fragment DashQueueItem on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    completedAt\n    progress {\n      id\n      percent\n    }\n  }\n": types.DashQueueItemFragmentDoc,
-    "\n  fragment DashQueue on QueueStatus {\n    isRunning\n    overallPercent\n    active {\n      ...DashQueueItem\n    }\n    pending {\n      ...DashQueueItem\n    }\n    failed {\n      ...DashQueueItem\n    }\n    completed {\n      ...DashQueueItem\n    }\n  }\n": types.DashQueueFragmentDoc,
+    "\n  fragment DashQueue on QueueStatus {\n    isRunning\n    overallPercent\n    active {\n      ...DashQueueItem\n    }\n    pending {\n      ...DashQueueItem\n    }\n    paused {\n      ...DashQueueItem\n    }\n    failed {\n      ...DashQueueItem\n    }\n    completed {\n      ...DashQueueItem\n    }\n  }\n": types.DashQueueFragmentDoc,
     "\n  query DashQueue {\n    queue {\n      ...DashQueue\n    }\n  }\n": types.DashQueueDocument,
     "\n  subscription DashQueueUpdated {\n    queueUpdated {\n      ...DashQueue\n    }\n  }\n": types.DashQueueUpdatedDocument,
-    "\n  fragment DashSeries on Series {\n    key\n    name\n    folder\n    missingCount\n    scanError\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.DashSeriesFragmentDoc,
+    "\n  fragment DashSeries on Series {\n    key\n    name\n    folder\n    missingCount\n    scanError\n    autoDownload\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.DashSeriesFragmentDoc,
     "\n  query DashLibrary {\n    library {\n      ...DashSeries\n    }\n  }\n": types.DashLibraryDocument,
     "\n  query DashHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          status\n          title\n          message\n          error\n          completedAt\n        }\n      }\n    }\n  }\n": types.DashHistoryDocument,
     "\n  mutation DashAddSeries($key: String!) {\n    addSeries(key: $key) {\n      ...DashSeries\n    }\n  }\n": types.DashAddSeriesDocument,
@@ -53,6 +61,14 @@ const documents: Documents = {
     "\n  mutation DashClearCompleted {\n    clearCompleted\n  }\n": types.DashClearCompletedDocument,
     "\n  mutation DashStartQueue {\n    startQueue {\n      isRunning\n    }\n  }\n": types.DashStartQueueDocument,
     "\n  mutation DashStopQueue {\n    stopQueue {\n      isRunning\n    }\n  }\n": types.DashStopQueueDocument,
+    "\n  mutation DashPause($id: ID!) {\n    pauseDownload(id: $id) {\n      id\n      status\n    }\n  }\n": types.DashPauseDocument,
+    "\n  mutation DashResume($id: ID!) {\n    resumeDownload(id: $id) {\n      id\n      status\n    }\n  }\n": types.DashResumeDocument,
+    "\n  mutation DashMove($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      isRunning\n    }\n  }\n": types.DashMoveDocument,
+    "\n  mutation DashSetAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...DashSeries\n    }\n  }\n": types.DashSetAutoDownloadDocument,
+    "\n  query DashSearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n": types.DashSearchCatalogDocument,
+    "\n  fragment DashSettings on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": types.DashSettingsFragmentDoc,
+    "\n  query DashSettings {\n    settings {\n      ...DashSettings\n    }\n  }\n": types.DashSettingsDocument,
+    "\n  mutation DashUpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...DashSettings\n    }\n  }\n": types.DashUpdateSettingsDocument,
 };
 
 /**
@@ -70,7 +86,7 @@ export function graphql(source: "\n  fragment DashQueueItem on QueueItem {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment DashQueue on QueueStatus {\n    isRunning\n    overallPercent\n    active {\n      ...DashQueueItem\n    }\n    pending {\n      ...DashQueueItem\n    }\n    failed {\n      ...DashQueueItem\n    }\n    completed {\n      ...DashQueueItem\n    }\n  }\n"): typeof import('./graphql.js').DashQueueFragmentDoc;
+export function graphql(source: "\n  fragment DashQueue on QueueStatus {\n    isRunning\n    overallPercent\n    active {\n      ...DashQueueItem\n    }\n    pending {\n      ...DashQueueItem\n    }\n    paused {\n      ...DashQueueItem\n    }\n    failed {\n      ...DashQueueItem\n    }\n    completed {\n      ...DashQueueItem\n    }\n  }\n"): typeof import('./graphql.js').DashQueueFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -82,7 +98,7 @@ export function graphql(source: "\n  subscription DashQueueUpdated {\n    queueU
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment DashSeries on Series {\n    key\n    name\n    folder\n    missingCount\n    scanError\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): typeof import('./graphql.js').DashSeriesFragmentDoc;
+export function graphql(source: "\n  fragment DashSeries on Series {\n    key\n    name\n    folder\n    missingCount\n    scanError\n    autoDownload\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): typeof import('./graphql.js').DashSeriesFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -127,6 +143,38 @@ export function graphql(source: "\n  mutation DashStartQueue {\n    startQueue {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DashStopQueue {\n    stopQueue {\n      isRunning\n    }\n  }\n"): typeof import('./graphql.js').DashStopQueueDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashPause($id: ID!) {\n    pauseDownload(id: $id) {\n      id\n      status\n    }\n  }\n"): typeof import('./graphql.js').DashPauseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashResume($id: ID!) {\n    resumeDownload(id: $id) {\n      id\n      status\n    }\n  }\n"): typeof import('./graphql.js').DashResumeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashMove($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      isRunning\n    }\n  }\n"): typeof import('./graphql.js').DashMoveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashSetAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...DashSeries\n    }\n  }\n"): typeof import('./graphql.js').DashSetAutoDownloadDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashSearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n"): typeof import('./graphql.js').DashSearchCatalogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DashSettings on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n"): typeof import('./graphql.js').DashSettingsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashSettings {\n    settings {\n      ...DashSettings\n    }\n  }\n"): typeof import('./graphql.js').DashSettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashUpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...DashSettings\n    }\n  }\n"): typeof import('./graphql.js').DashUpdateSettingsDocument;
 
 
 export function graphql(source: string) {

@@ -9,6 +9,8 @@ export type DownloadStatus =
   | 'COMPLETED'
   | 'DOWNLOADING'
   | 'FAILED'
+  /** Held by the user: not started, or stopped with its part file kept; resumes from those bytes. */
+  | 'PAUSED'
   | 'PENDING';
 
 export type ProgressStatus =
@@ -25,6 +27,16 @@ export type ProgressType =
   | 'SCAN'
   | 'SYSTEM';
 
+/** A change of settings: an omitted field stays as it is. */
+export type SettingsInput = {
+  /** Seconds, 0 for none; null goes back to AUTO_SCAN_INTERVAL. */
+  autoScanInterval?: number | null | undefined;
+  /** 1 to 32; null goes back to DOWNLOAD_CONCURRENCY. */
+  downloadConcurrency?: number | null | undefined;
+  /** null removes the cap. */
+  speedLimit?: number | null | undefined;
+};
+
 export type LiveProgressFragment = { id: string, type: ProgressType, status: ProgressStatus, title: string, message: string | null, percent: number, current: number, total: number | null, speed: number | null, eta: number | null, error: string | null, metadata: unknown, updatedAt: string, completedAt: string | null };
 
 export type LiveEventsSubscriptionVariables = Exact<{
@@ -37,24 +49,24 @@ export type LiveEventsSubscription = { progressEvents: { cursor: string, type: s
 
 export type DashQueueItemFragment = { id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null };
 
-export type DashQueueFragment = { isRunning: boolean, overallPercent: number, active: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, pending: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, failed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, completed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }> };
+export type DashQueueFragment = { isRunning: boolean, overallPercent: number, active: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, pending: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, paused: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, failed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, completed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }> };
 
 export type DashQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DashQueueQuery = { queue: { isRunning: boolean, overallPercent: number, active: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, pending: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, failed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, completed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }> } };
+export type DashQueueQuery = { queue: { isRunning: boolean, overallPercent: number, active: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, pending: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, paused: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, failed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, completed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }> } };
 
 export type DashQueueUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DashQueueUpdatedSubscription = { queueUpdated: { isRunning: boolean, overallPercent: number, active: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, pending: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, failed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, completed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }> } };
+export type DashQueueUpdatedSubscription = { queueUpdated: { isRunning: boolean, overallPercent: number, active: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, pending: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, paused: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, failed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }>, completed: Array<{ id: string, serieFolder: string, serieName: string, season: number, episode: number, status: DownloadStatus, error: string | null, retryCount: number, addedAt: string, completedAt: string | null, progress: { id: string, percent: number } | null }> } };
 
-export type DashSeriesFragment = { key: string, name: string, folder: string, missingCount: number, scanError: string | null, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> };
+export type DashSeriesFragment = { key: string, name: string, folder: string, missingCount: number, scanError: string | null, autoDownload: boolean, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> };
 
 export type DashLibraryQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DashLibraryQuery = { library: Array<{ key: string, name: string, folder: string, missingCount: number, scanError: string | null, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> }> };
+export type DashLibraryQuery = { library: Array<{ key: string, name: string, folder: string, missingCount: number, scanError: string | null, autoDownload: boolean, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> }> };
 
 export type DashHistoryQueryVariables = Exact<{
   types?: Array<ProgressType> | ProgressType | null | undefined;
@@ -71,7 +83,7 @@ export type DashAddSeriesMutationVariables = Exact<{
 }>;
 
 
-export type DashAddSeriesMutation = { addSeries: { key: string, name: string, folder: string, missingCount: number, scanError: string | null, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> } };
+export type DashAddSeriesMutation = { addSeries: { key: string, name: string, folder: string, missingCount: number, scanError: string | null, autoDownload: boolean, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> } };
 
 export type DashStartScanMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -120,6 +132,57 @@ export type DashStopQueueMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DashStopQueueMutation = { stopQueue: { isRunning: boolean } };
+
+export type DashPauseMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DashPauseMutation = { pauseDownload: { id: string, status: DownloadStatus } };
+
+export type DashResumeMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DashResumeMutation = { resumeDownload: { id: string, status: DownloadStatus } };
+
+export type DashMoveMutationVariables = Exact<{
+  id: string | number;
+  position: number;
+}>;
+
+
+export type DashMoveMutation = { moveInQueue: { isRunning: boolean } };
+
+export type DashSetAutoDownloadMutationVariables = Exact<{
+  folder: string;
+  enabled: boolean;
+}>;
+
+
+export type DashSetAutoDownloadMutation = { setSeriesAutoDownload: { key: string, name: string, folder: string, missingCount: number, scanError: string | null, autoDownload: boolean, missingEpisodes: Array<{ season: number, episode: number, title: string | null }> } };
+
+export type DashSearchCatalogQueryVariables = Exact<{
+  query: string;
+}>;
+
+
+export type DashSearchCatalogQuery = { searchCatalog: Array<{ key: string, name: string }> };
+
+export type DashSettingsFragment = { speedLimit: number | null, autoScanInterval: number, downloadConcurrency: number };
+
+export type DashSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashSettingsQuery = { settings: { speedLimit: number | null, autoScanInterval: number, downloadConcurrency: number } };
+
+export type DashUpdateSettingsMutationVariables = Exact<{
+  input: SettingsInput;
+}>;
+
+
+export type DashUpdateSettingsMutation = { updateSettings: { speedLimit: number | null, autoScanInterval: number, downloadConcurrency: number } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -185,6 +248,9 @@ export const DashQueueFragmentDoc = new TypedDocumentString(`
   pending {
     ...DashQueueItem
   }
+  paused {
+    ...DashQueueItem
+  }
   failed {
     ...DashQueueItem
   }
@@ -215,6 +281,7 @@ export const DashSeriesFragmentDoc = new TypedDocumentString(`
   folder
   missingCount
   scanError
+  autoDownload
   missingEpisodes {
     season
     episode
@@ -222,6 +289,13 @@ export const DashSeriesFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"DashSeries"}) as unknown as TypedDocumentString<DashSeriesFragment, unknown>;
+export const DashSettingsFragmentDoc = new TypedDocumentString(`
+    fragment DashSettings on Settings {
+  speedLimit
+  autoScanInterval
+  downloadConcurrency
+}
+    `, {"fragmentName":"DashSettings"}) as unknown as TypedDocumentString<DashSettingsFragment, unknown>;
 export const LiveEventsDocument = new TypedDocumentString(`
     subscription LiveEvents($snapshot: Boolean, $after: String) {
   progressEvents(snapshot: $snapshot, after: $after) {
@@ -279,6 +353,9 @@ fragment DashQueue on QueueStatus {
   pending {
     ...DashQueueItem
   }
+  paused {
+    ...DashQueueItem
+  }
   failed {
     ...DashQueueItem
   }
@@ -317,6 +394,9 @@ fragment DashQueue on QueueStatus {
   pending {
     ...DashQueueItem
   }
+  paused {
+    ...DashQueueItem
+  }
   failed {
     ...DashQueueItem
   }
@@ -336,6 +416,7 @@ export const DashLibraryDocument = new TypedDocumentString(`
   folder
   missingCount
   scanError
+  autoDownload
   missingEpisodes {
     season
     episode
@@ -382,6 +463,7 @@ export const DashAddSeriesDocument = new TypedDocumentString(`
   folder
   missingCount
   scanError
+  autoDownload
   missingEpisodes {
     season
     episode
@@ -442,3 +524,75 @@ export const DashStopQueueDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashStopQueueMutation, DashStopQueueMutationVariables>;
+export const DashPauseDocument = new TypedDocumentString(`
+    mutation DashPause($id: ID!) {
+  pauseDownload(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<DashPauseMutation, DashPauseMutationVariables>;
+export const DashResumeDocument = new TypedDocumentString(`
+    mutation DashResume($id: ID!) {
+  resumeDownload(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<DashResumeMutation, DashResumeMutationVariables>;
+export const DashMoveDocument = new TypedDocumentString(`
+    mutation DashMove($id: ID!, $position: Int!) {
+  moveInQueue(id: $id, position: $position) {
+    isRunning
+  }
+}
+    `) as unknown as TypedDocumentString<DashMoveMutation, DashMoveMutationVariables>;
+export const DashSetAutoDownloadDocument = new TypedDocumentString(`
+    mutation DashSetAutoDownload($folder: String!, $enabled: Boolean!) {
+  setSeriesAutoDownload(folder: $folder, enabled: $enabled) {
+    ...DashSeries
+  }
+}
+    fragment DashSeries on Series {
+  key
+  name
+  folder
+  missingCount
+  scanError
+  autoDownload
+  missingEpisodes {
+    season
+    episode
+    title
+  }
+}`) as unknown as TypedDocumentString<DashSetAutoDownloadMutation, DashSetAutoDownloadMutationVariables>;
+export const DashSearchCatalogDocument = new TypedDocumentString(`
+    query DashSearchCatalog($query: String!) {
+  searchCatalog(query: $query) {
+    key
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<DashSearchCatalogQuery, DashSearchCatalogQueryVariables>;
+export const DashSettingsDocument = new TypedDocumentString(`
+    query DashSettings {
+  settings {
+    ...DashSettings
+  }
+}
+    fragment DashSettings on Settings {
+  speedLimit
+  autoScanInterval
+  downloadConcurrency
+}`) as unknown as TypedDocumentString<DashSettingsQuery, DashSettingsQueryVariables>;
+export const DashUpdateSettingsDocument = new TypedDocumentString(`
+    mutation DashUpdateSettings($input: SettingsInput!) {
+  updateSettings(input: $input) {
+    ...DashSettings
+  }
+}
+    fragment DashSettings on Settings {
+  speedLimit
+  autoScanInterval
+  downloadConcurrency
+}`) as unknown as TypedDocumentString<DashUpdateSettingsMutation, DashUpdateSettingsMutationVariables>;
