@@ -170,7 +170,16 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     const ep2 = downloadId(addSeries.folder, 1, 2);
     await page.locator(`li.op[data-progress-id="${ep1}"][data-status="IN_PROGRESS"]`).waitFor({ timeout: UI_TIMEOUT });
     await expect.poll(() => barValue(page, ep1), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(() => {
+      const w = window as unknown as { sameDocument: boolean; connections: string[] };
+      w.sameDocument = true;
+      // Every state the connection indicator shows from now on.
+      w.connections = [];
+      new MutationObserver(() => {
+        const state = document.querySelector('[data-connection]')?.getAttribute('data-connection');
+        if (state && w.connections[w.connections.length - 1] !== state) w.connections.push(state);
+      }).observe(document.body, { subtree: true, attributes: true, childList: true });
+    });
     const beforeRestart = cursors.length;
 
     app = await app.restart({ port });
@@ -181,6 +190,7 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
 
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(navigations).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { connections: string[] }).connections)).toEqual(['reconnecting', 'live']);
     expect(cursors.length).toBeGreaterThan(beforeRestart);
     expect(new Set(cursors).size).toBe(cursors.length);
     expect(await page.locator(`ul.lines li[data-progress-id="${ep1}"]`).count()).toBe(1);
