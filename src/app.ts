@@ -20,6 +20,8 @@ import { SeriesApp } from './core/series-app.js';
 import { AutoScanScheduler } from './services/auto-scan.js';
 import { SettingsService } from './services/settings-service.js';
 import { SqliteSettingsStore } from './store/settings-store.js';
+import { WebhookService, type WebhookServiceOptions } from './services/webhook-service.js';
+import { SqliteWebhookStore } from './store/webhook-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { SqliteLibraryStore } from './store/library-store.js';
@@ -36,6 +38,8 @@ export interface AppOptions {
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs'>;
   /** The built dashboard served at `/`. @default DASHBOARD_BUILD_DIR (src/dashboard/dist) */
   dashboardDir?: string;
+  /** Webhook retry timing and clock. @default the WEBHOOK_* constants and Date.now */
+  webhookDelivery?: WebhookServiceOptions['delivery'];
 }
 
 export interface App {
@@ -49,6 +53,7 @@ export interface App {
   readonly downloads: DownloadService;
   readonly settings: SettingsService;
   readonly autoScan: AutoScanScheduler;
+  readonly webhooks: WebhookService;
   readonly fanout: ProgressFanout;
   readonly logger: Logger;
   /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
@@ -130,6 +135,13 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     if (now.downloadConcurrency !== before.downloadConcurrency) downloads.setConcurrency(now.downloadConcurrency);
     if (now.autoScanInterval !== before.autoScanInterval) autoScan.setInterval(now.autoScanInterval);
   });
+  // Before any event of this start: every one of them reaches the outboxes.
+  const webhooks = new WebhookService({
+    store: new SqliteWebhookStore(db),
+    progress,
+    logger: logger.child({ component: 'webhooks' }),
+    ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
+  });
   // Downloads the last process left running resume; any other unfinished operation
   // becomes FAILED, saying it was interrupted.
   downloads.recover();
@@ -138,7 +150,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const metrics = createMetrics(progress);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const appContext = { progress, anime, downloads, settings };
+  const appContext = { progress, anime, downloads, settings, webhooks };
   const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
   const dashboard = createDashboardHandler({ dir: options.dashboardDir });
 
@@ -177,6 +189,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     downloads,
     settings,
     autoScan,
+    webhooks,
     fanout,
     logger,
     get catalogUrl() {
@@ -190,6 +203,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       }
       downloads.pump();
       autoScan.start();
+      webhooks.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -207,6 +221,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         autoScan.stop();
         await downloads.close();
+        await webhooks.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);

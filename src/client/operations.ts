@@ -312,3 +312,58 @@ export const UpdateSettingsDocument = graphql(`
     }
   }
 `);
+
+export const WebhookFieldsFragment = graphql(`
+  fragment WebhookFields on Webhook {
+    id
+    url
+    types
+    statuses
+    signed
+    pending
+    lastDelivery {
+      ...WebhookDeliveryFields
+    }
+  }
+`);
+
+export const WebhookDeliveryFieldsFragment = graphql(`
+  fragment WebhookDeliveryFields on WebhookDelivery {
+    cursor
+    httpStatus
+    ok
+    attempts
+    at
+    error
+  }
+`);
+
+export const WebhooksDocument = graphql(`
+  query Webhooks {
+    webhooks {
+      ...WebhookFields
+    }
+  }
+`);
+
+export const AddWebhookDocument = graphql(`
+  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {
+    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {
+      ...WebhookFields
+    }
+  }
+`);
+
+export const RemoveWebhookDocument = graphql(`
+  mutation RemoveWebhook($id: ID!) {
+    removeWebhook(id: $id)
+  }
+`);
+
+export const TestWebhookDocument = graphql(`
+  mutation TestWebhook($id: ID!) {
+    testWebhook(id: $id) {
+      ...WebhookDeliveryFields
+    }
+  }
+`);

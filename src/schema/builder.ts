@@ -7,6 +7,7 @@ import type { AnimeService } from '../services/anime-service.js';
 import type { DownloadService } from '../services/download-service.js';
 import type { ProgressService } from '../services/progress-service.js';
 import type { SettingsService } from '../services/settings-service.js';
+import type { WebhookService } from '../services/webhook-service.js';
 
 /** What every resolver gets: the services, nothing of the transport. */
 export interface AppContext {
@@ -14,6 +15,7 @@ export interface AppContext {
   anime: AnimeService;
   downloads: DownloadService;
   settings: SettingsService;
+  webhooks: WebhookService;
 }
 
 export const builder = new SchemaBuilder<{

@@ -4,6 +4,7 @@ import './series.js';
 import './queue.js';
 import './catalog.js';
 import './settings.js';
+import './webhooks.js';
 
 /** The whole GraphQL schema, built from the domain files imported above. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -46,6 +46,12 @@ type Documents = {
     "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": typeof types.SettingsFieldsFragmentDoc,
     "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n": typeof types.SettingsDocument,
     "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n": typeof types.UpdateSettingsDocument,
+    "\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n": typeof types.WebhookFieldsFragmentDoc,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n": typeof types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n": typeof types.WebhooksDocument,
+    "\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n": typeof types.AddWebhookDocument,
+    "\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n": typeof types.RemoveWebhookDocument,
+    "\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n": typeof types.TestWebhookDocument,
 };
 const documents: Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": types.ProgressFieldsFragmentDoc,
@@ -80,6 +86,12 @@ const documents: Documents = {
     "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": types.SettingsFieldsFragmentDoc,
     "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n": types.SettingsDocument,
     "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n": types.UpdateSettingsDocument,
+    "\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n": types.WebhookFieldsFragmentDoc,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n": types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n": types.WebhooksDocument,
+    "\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n": types.AddWebhookDocument,
+    "\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n": types.RemoveWebhookDocument,
+    "\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n": types.TestWebhookDocument,
 };
 
 /**
@@ -224,6 +236,30 @@ export function graphql(source: "\n  query Settings {\n    settings {\n      ...
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n"): (typeof documents)["\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n"): (typeof documents)["\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n"): (typeof documents)["\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n"): (typeof documents)["\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
