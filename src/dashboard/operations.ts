@@ -275,3 +275,57 @@ export const DashUpdateSettingsDocument = graphql(`
     }
   }
 `);
+
+export const DashWebhookDeliveryFields = graphql(`
+  fragment DashWebhookDelivery on WebhookDelivery {
+    httpStatus
+    ok
+    attempts
+    at
+    error
+  }
+`);
+
+export const DashWebhookFields = graphql(`
+  fragment DashWebhook on Webhook {
+    id
+    url
+    types
+    statuses
+    signed
+    pending
+    lastDelivery {
+      ...DashWebhookDelivery
+    }
+  }
+`);
+
+export const DashWebhooksDocument = graphql(`
+  query DashWebhooks {
+    webhooks {
+      ...DashWebhook
+    }
+  }
+`);
+
+export const DashAddWebhookDocument = graphql(`
+  mutation DashAddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {
+    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {
+      ...DashWebhook
+    }
+  }
+`);
+
+export const DashRemoveWebhookDocument = graphql(`
+  mutation DashRemoveWebhook($id: ID!) {
+    removeWebhook(id: $id)
+  }
+`);
+
+export const DashTestWebhookDocument = graphql(`
+  mutation DashTestWebhook($id: ID!) {
+    testWebhook(id: $id) {
+      ...DashWebhookDelivery
+    }
+  }
+`);

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { artifactPath, haveChromium, launchChromium, leftOrigin, watchPage, CHROMIUM } from '../helpers/browser.js';
 import { startCatalogServer } from '../helpers/catalog-server.js';
 import { cleanupList, downloadId, freePort, recordEvents } from '../helpers/library-flow.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 if (!haveChromium) {
   console.warn(`\n⚠️  SKIPPING the dashboard browser tests: ${CHROMIUM} does not exist (apt-get install -y chromium).\n`);
@@ -205,7 +206,7 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     expect(leftOrigin(seen.urls, origin)).toEqual([]);
     expect(seen.errors).toEqual([]);
   });
-  it('drives the queue, the settings and the history', { timeout: 90_000 }, async () => {
+  it('drives the queue, the settings, the history and the webhooks', { timeout: 90_000 }, async () => {
     const catalog = await startCatalogServer();
     cleanups.add(() => catalog.close());
     for (const e of [1, 2, 3]) catalog.addEpisode('mushi', 'Mushishi', 1, e, 1_200_000, { behaviour: { bytesPerSecond: SLOW_BYTES_PER_SECOND } });
@@ -264,6 +265,22 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await expect.poll(() => page.locator('section[aria-labelledby="history-h"] .count').first().textContent(), { timeout: UI_TIMEOUT }).toContain(
       'Nothing finished matches',
     );
+
+    // Webhooks: add a signed one for errors only, test it, remove it.
+    const receiver = await startWebhookReceiver({ secret: 'hook-secret' });
+    cleanups.add(() => receiver.close());
+    await page.locator('#webhook-url').fill(receiver.url);
+    await page.locator('fieldset', { hasText: 'Types' }).getByLabel('error').check();
+    await page.locator('#webhook-secret').fill('hook-secret');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    const hook = page.locator('[data-webhook-id]');
+    await expect.poll(() => hook.textContent(), { timeout: UI_TIMEOUT }).toContain('signed');
+    expect(await hook.textContent()).toContain('error');
+    await page.getByRole('button', { name: `Test ${receiver.url}` }).click();
+    await receiver.waitFor((all) => all.some((d) => d.signatureValid), 'a signed test delivery', UI_TIMEOUT);
+    await expect.poll(() => page.locator('[data-webhook-test]').textContent(), { timeout: UI_TIMEOUT }).toContain('delivered (HTTP 200)');
+    await page.getByRole('button', { name: `Remove ${receiver.url}` }).click();
+    await expect.poll(() => hook.count(), { timeout: UI_TIMEOUT }).toBe(0);
 
     expect(leftOrigin(seen.urls, origin)).toEqual([]);
     expect(seen.errors).toEqual([]);

@@ -9,6 +9,7 @@ import { LibraryPanel } from './library-panel.tsx';
 import { LivePanel } from './live-panel.tsx';
 import { QueuePanel } from './queue-panel.tsx';
 import { SettingsPanel } from './settings-panel.tsx';
+import { WebhooksPanel } from './webhooks-panel.tsx';
 
 /** Wait after a finished download or scan before re-reading the library (several finish together). */
 const LIBRARY_RELOAD_DELAY_MS = 300;
@@ -177,6 +178,7 @@ function Dashboard({ api, hasToken, onRefused, onForget }: { api: Api; hasToken:
         <LibraryPanel library={library} actions={actions} reload={reloadLibrary} />
         <HistoryPanel actions={actions} />
         <SettingsPanel actions={actions} />
+        <WebhooksPanel actions={actions} />
       </main>
     </>
   );

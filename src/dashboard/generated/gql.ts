@@ -41,6 +41,12 @@ type Documents = {
     "\n  fragment DashSettings on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": typeof types.DashSettingsFragmentDoc,
     "\n  query DashSettings {\n    settings {\n      ...DashSettings\n    }\n  }\n": typeof types.DashSettingsDocument,
     "\n  mutation DashUpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...DashSettings\n    }\n  }\n": typeof types.DashUpdateSettingsDocument,
+    "\n  fragment DashWebhookDelivery on WebhookDelivery {\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n": typeof types.DashWebhookDeliveryFragmentDoc,
+    "\n  fragment DashWebhook on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...DashWebhookDelivery\n    }\n  }\n": typeof types.DashWebhookFragmentDoc,
+    "\n  query DashWebhooks {\n    webhooks {\n      ...DashWebhook\n    }\n  }\n": typeof types.DashWebhooksDocument,
+    "\n  mutation DashAddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...DashWebhook\n    }\n  }\n": typeof types.DashAddWebhookDocument,
+    "\n  mutation DashRemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n": typeof types.DashRemoveWebhookDocument,
+    "\n  mutation DashTestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...DashWebhookDelivery\n    }\n  }\n": typeof types.DashTestWebhookDocument,
 };
 const documents: Documents = {
     "\n  fragment LiveProgress on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    updatedAt\n    completedAt\n  }\n": types.LiveProgressFragmentDoc,
@@ -69,6 +75,12 @@ const documents: Documents = {
     "\n  fragment DashSettings on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": types.DashSettingsFragmentDoc,
     "\n  query DashSettings {\n    settings {\n      ...DashSettings\n    }\n  }\n": types.DashSettingsDocument,
     "\n  mutation DashUpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...DashSettings\n    }\n  }\n": types.DashUpdateSettingsDocument,
+    "\n  fragment DashWebhookDelivery on WebhookDelivery {\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n": types.DashWebhookDeliveryFragmentDoc,
+    "\n  fragment DashWebhook on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...DashWebhookDelivery\n    }\n  }\n": types.DashWebhookFragmentDoc,
+    "\n  query DashWebhooks {\n    webhooks {\n      ...DashWebhook\n    }\n  }\n": types.DashWebhooksDocument,
+    "\n  mutation DashAddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...DashWebhook\n    }\n  }\n": types.DashAddWebhookDocument,
+    "\n  mutation DashRemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n": types.DashRemoveWebhookDocument,
+    "\n  mutation DashTestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...DashWebhookDelivery\n    }\n  }\n": types.DashTestWebhookDocument,
 };
 
 /**
@@ -175,6 +187,30 @@ export function graphql(source: "\n  query DashSettings {\n    settings {\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DashUpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...DashSettings\n    }\n  }\n"): typeof import('./graphql.js').DashUpdateSettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DashWebhookDelivery on WebhookDelivery {\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n"): typeof import('./graphql.js').DashWebhookDeliveryFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DashWebhook on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...DashWebhookDelivery\n    }\n  }\n"): typeof import('./graphql.js').DashWebhookFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashWebhooks {\n    webhooks {\n      ...DashWebhook\n    }\n  }\n"): typeof import('./graphql.js').DashWebhooksDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashAddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...DashWebhook\n    }\n  }\n"): typeof import('./graphql.js').DashAddWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashRemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n"): typeof import('./graphql.js').DashRemoveWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashTestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...DashWebhookDelivery\n    }\n  }\n"): typeof import('./graphql.js').DashTestWebhookDocument;
 
 
 export function graphql(source: string) {

@@ -184,6 +184,39 @@ export type DashUpdateSettingsMutationVariables = Exact<{
 
 export type DashUpdateSettingsMutation = { updateSettings: { speedLimit: number | null, autoScanInterval: number, downloadConcurrency: number } };
 
+export type DashWebhookDeliveryFragment = { httpStatus: number | null, ok: boolean, attempts: number, at: string, error: string | null };
+
+export type DashWebhookFragment = { id: string, url: string, types: Array<ProgressType> | null, statuses: Array<ProgressStatus>, signed: boolean, pending: number, lastDelivery: { httpStatus: number | null, ok: boolean, attempts: number, at: string, error: string | null } | null };
+
+export type DashWebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashWebhooksQuery = { webhooks: Array<{ id: string, url: string, types: Array<ProgressType> | null, statuses: Array<ProgressStatus>, signed: boolean, pending: number, lastDelivery: { httpStatus: number | null, ok: boolean, attempts: number, at: string, error: string | null } | null }> };
+
+export type DashAddWebhookMutationVariables = Exact<{
+  url: string;
+  types?: Array<ProgressType> | ProgressType | null | undefined;
+  statuses?: Array<ProgressStatus> | ProgressStatus | null | undefined;
+  secret?: string | null | undefined;
+}>;
+
+
+export type DashAddWebhookMutation = { addWebhook: { id: string, url: string, types: Array<ProgressType> | null, statuses: Array<ProgressStatus>, signed: boolean, pending: number, lastDelivery: { httpStatus: number | null, ok: boolean, attempts: number, at: string, error: string | null } | null } };
+
+export type DashRemoveWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DashRemoveWebhookMutation = { removeWebhook: boolean };
+
+export type DashTestWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DashTestWebhookMutation = { testWebhook: { httpStatus: number | null, ok: boolean, attempts: number, at: string, error: string | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -296,6 +329,34 @@ export const DashSettingsFragmentDoc = new TypedDocumentString(`
   downloadConcurrency
 }
     `, {"fragmentName":"DashSettings"}) as unknown as TypedDocumentString<DashSettingsFragment, unknown>;
+export const DashWebhookDeliveryFragmentDoc = new TypedDocumentString(`
+    fragment DashWebhookDelivery on WebhookDelivery {
+  httpStatus
+  ok
+  attempts
+  at
+  error
+}
+    `, {"fragmentName":"DashWebhookDelivery"}) as unknown as TypedDocumentString<DashWebhookDeliveryFragment, unknown>;
+export const DashWebhookFragmentDoc = new TypedDocumentString(`
+    fragment DashWebhook on Webhook {
+  id
+  url
+  types
+  statuses
+  signed
+  pending
+  lastDelivery {
+    ...DashWebhookDelivery
+  }
+}
+    fragment DashWebhookDelivery on WebhookDelivery {
+  httpStatus
+  ok
+  attempts
+  at
+  error
+}`, {"fragmentName":"DashWebhook"}) as unknown as TypedDocumentString<DashWebhookFragment, unknown>;
 export const LiveEventsDocument = new TypedDocumentString(`
     subscription LiveEvents($snapshot: Boolean, $after: String) {
   progressEvents(snapshot: $snapshot, after: $after) {
@@ -596,3 +657,69 @@ export const DashUpdateSettingsDocument = new TypedDocumentString(`
   autoScanInterval
   downloadConcurrency
 }`) as unknown as TypedDocumentString<DashUpdateSettingsMutation, DashUpdateSettingsMutationVariables>;
+export const DashWebhooksDocument = new TypedDocumentString(`
+    query DashWebhooks {
+  webhooks {
+    ...DashWebhook
+  }
+}
+    fragment DashWebhookDelivery on WebhookDelivery {
+  httpStatus
+  ok
+  attempts
+  at
+  error
+}
+fragment DashWebhook on Webhook {
+  id
+  url
+  types
+  statuses
+  signed
+  pending
+  lastDelivery {
+    ...DashWebhookDelivery
+  }
+}`) as unknown as TypedDocumentString<DashWebhooksQuery, DashWebhooksQueryVariables>;
+export const DashAddWebhookDocument = new TypedDocumentString(`
+    mutation DashAddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {
+  addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {
+    ...DashWebhook
+  }
+}
+    fragment DashWebhookDelivery on WebhookDelivery {
+  httpStatus
+  ok
+  attempts
+  at
+  error
+}
+fragment DashWebhook on Webhook {
+  id
+  url
+  types
+  statuses
+  signed
+  pending
+  lastDelivery {
+    ...DashWebhookDelivery
+  }
+}`) as unknown as TypedDocumentString<DashAddWebhookMutation, DashAddWebhookMutationVariables>;
+export const DashRemoveWebhookDocument = new TypedDocumentString(`
+    mutation DashRemoveWebhook($id: ID!) {
+  removeWebhook(id: $id)
+}
+    `) as unknown as TypedDocumentString<DashRemoveWebhookMutation, DashRemoveWebhookMutationVariables>;
+export const DashTestWebhookDocument = new TypedDocumentString(`
+    mutation DashTestWebhook($id: ID!) {
+  testWebhook(id: $id) {
+    ...DashWebhookDelivery
+  }
+}
+    fragment DashWebhookDelivery on WebhookDelivery {
+  httpStatus
+  ok
+  attempts
+  at
+  error
+}`) as unknown as TypedDocumentString<DashTestWebhookMutation, DashTestWebhookMutationVariables>;
