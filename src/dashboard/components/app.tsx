@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi, isAuthError, storedToken, storeToken, type Api, type ConnectionState } from '../api.ts';
 import type { DashQueueFragment, DashSeriesFragment } from '../generated/graphql.ts';
-import { emptyLiveState, watchLive, type LiveState } from '../live.ts';
+import { watchLive } from '../live.ts';
+import { emptyLiveState, type LiveState } from '../live-state.ts';
 import { DashLibraryDocument, DashQueueDocument, DashQueueUpdatedDocument } from '../operations.ts';
 import type { Actions } from './actions.ts';
 import { HistoryPanel } from './history-panel.tsx';

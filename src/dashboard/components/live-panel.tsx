@@ -1,4 +1,4 @@
-import type { LiveProgress, LiveState, Line } from '../live.ts';
+import type { LiveProgress, LiveState, Line } from '../live-state.ts';
 import { formatBytes, formatEta, formatPercent, formatSpeed, formatTime } from '../format.ts';
 
 const QUEUE_ID = 'download_queue';
