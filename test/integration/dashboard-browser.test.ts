@@ -174,8 +174,8 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.evaluate(() => {
       const w = window as unknown as { sameDocument: boolean; connections: string[] };
       w.sameDocument = true;
-      // Every state the connection indicator shows from now on.
-      w.connections = [];
+      // Every state the connection indicator shows from now on, starting with the current one.
+      w.connections = [document.querySelector('[data-connection]')?.getAttribute('data-connection') ?? 'none'];
       new MutationObserver(() => {
         const state = document.querySelector('[data-connection]')?.getAttribute('data-connection');
         if (state && w.connections[w.connections.length - 1] !== state) w.connections.push(state);
@@ -191,7 +191,7 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
 
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(navigations).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { connections: string[] }).connections)).toEqual(['reconnecting', 'live']);
+    expect(await page.evaluate(() => (window as unknown as { connections: string[] }).connections)).toEqual(['live', 'reconnecting', 'live']);
     expect(cursors.length).toBeGreaterThan(beforeRestart);
     expect(new Set(cursors).size).toBe(cursors.length);
     expect(await page.locator(`ul.lines li[data-progress-id="${ep1}"]`).count()).toBe(1);
