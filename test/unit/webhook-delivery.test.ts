@@ -64,7 +64,7 @@ function rig(url: string): Rig {
   });
   closers.push(
     () => dispatcher.close(),
-    () => db.close(),
+    () => void db.close(),
   );
   return { store, dispatcher, failures, clock, webhook };
 }
