@@ -285,4 +285,23 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     expect(leftOrigin(seen.urls, origin)).toEqual([]);
     expect(seen.errors).toEqual([]);
   });
+  it('says so when the service, restarted with another token, refuses the kept one', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    let app: TestApp = await startTestApp({ port, apiToken: TOKEN });
+    cleanups.add(() => app.stop());
+    const page = await browser.newPage();
+    cleanups.add(() => page.close());
+    await page.goto(`${new URL(app.url).origin}/`);
+    await page.locator('#token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+
+    app = await app.restart({ port, apiToken: 'a-new-token' });
+    // The socket reconnects, is refused (4403), and the page asks again, saying why.
+    await expect.poll(() => page.locator('[data-auth="wrong"]').textContent(), { timeout: UI_TIMEOUT }).toContain('wrong');
+    await page.locator('#token').fill('a-new-token');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.evaluate(() => localStorage.length)).toBe(1);
+  });
 });

@@ -49,7 +49,7 @@ export function App() {
         }}
       />
     );
-  return <Dashboard api={api} hasToken={token !== null} onRefused={() => setAuth('wrong')} onForget={forget} />;
+  return <Dashboard api={api} hasToken={token !== null} onRefused={() => setAuth(token ? 'wrong' : 'needed')} onForget={forget} />;
 }
 
 function TokenForm({ wrong, onToken }: { wrong: boolean; onToken: (token: string) => void }) {
