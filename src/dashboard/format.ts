@@ -1,3 +1,5 @@
+import type { LiveProgress } from './live-state.js';
+
 // Numbers as people read them. Intl does the digit grouping; units are kept short for 360 px.
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -29,11 +31,30 @@ export function formatEta(seconds: number | null | undefined): string | null {
 
 export const formatPercent = (p: number): string => `${Math.floor(Math.min(100, Math.max(0, p)))}%`;
 
-export function formatTime(iso: string | null | undefined): string {
+/** A time of today as "4:07:53 PM", an earlier one with its date. */
+export function formatTime(iso: string | null | undefined, now = new Date()): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toDateString() === now.toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
 }
 
 export const episodeLabel = (season: number, episode: number): string =>
   `S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}`;
+
+/** The numbers under a bar: bytes, speed and ETA for downloads, "series i of n" for scans, episodes for the queue. */
+export function describeProgress(p: Pick<LiveProgress, 'type' | 'percent' | 'current' | 'total' | 'speed' | 'eta'>): string {
+  const parts: string[] = [formatPercent(p.percent)];
+  if (p.type === 'DOWNLOAD') {
+    parts.push(p.total ? `${formatBytes(p.current)} of ${formatBytes(p.total)}` : formatBytes(p.current));
+    const speed = formatSpeed(p.speed);
+    if (speed) parts.push(speed);
+    const eta = formatEta(p.eta);
+    if (eta) parts.push(`${eta} left`);
+  } else if (p.type === 'SCAN' && p.total) {
+    parts.push(`series ${p.current} of ${p.total}`);
+  } else if (p.type === 'QUEUE' && p.total) {
+    parts.push(`${p.current} of ${p.total} episodes done`);
+  }
+  return parts.join(' · ');
+}

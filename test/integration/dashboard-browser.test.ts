@@ -103,7 +103,6 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.locator('li.op[data-progress-id="download_queue"]').waitFor({ timeout: UI_TIMEOUT });
     const queued = page.locator('[data-queue-id]');
     expect(await queued.count()).toBe(2);
-    await page.screenshot({ path: artifactPath('dashboard-wide.png'), fullPage: true });
 
     // Readable at 360 px: nothing wider than the screen. Dark when the system is.
     await page.setViewportSize({ width: 360, height: 800 });
@@ -129,6 +128,7 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.getByRole('button', { name: 'Resume Naruto S01E01' }).click();
     await page.locator(`[data-queue-id="${itemId}"][data-status="DOWNLOADING"]`).waitFor({ timeout: UI_TIMEOUT });
     expect(await barValue(page, ep1)).toBeGreaterThanOrEqual(pausedAt);
+    await page.screenshot({ path: artifactPath('dashboard-wide.png'), fullPage: true });
 
     const done = page.locator(`ul.lines li[data-progress-id="${ep1}"][data-status="COMPLETED"]`);
     await done.waitFor({ timeout: 60_000 });

@@ -1,24 +1,7 @@
 import type { LiveProgress, LiveState, Line } from '../live-state.ts';
-import { formatBytes, formatEta, formatPercent, formatSpeed, formatTime } from '../format.ts';
+import { describeProgress, formatPercent, formatTime } from '../format.ts';
 
 const QUEUE_ID = 'download_queue';
-
-/** The numbers under a bar: bytes for downloads, "series i of n" for scans, items for the queue. */
-function details(p: LiveProgress): string {
-  const parts: string[] = [formatPercent(p.percent)];
-  if (p.type === 'DOWNLOAD') {
-    parts.push(p.total ? `${formatBytes(p.current)} of ${formatBytes(p.total)}` : formatBytes(p.current));
-    const speed = formatSpeed(p.speed);
-    if (speed) parts.push(speed);
-    const eta = formatEta(p.eta);
-    if (eta) parts.push(`${eta} left`);
-  } else if (p.type === 'SCAN' && p.total) {
-    parts.push(`series ${p.current} of ${p.total}`);
-  } else if (p.type === 'QUEUE' && p.total) {
-    parts.push(`${p.current} of ${p.total} episodes done`);
-  }
-  return parts.join(' · ');
-}
 
 function statusText(p: LiveProgress): string {
   if ((p.metadata as { paused?: unknown } | null)?.paused === true) return 'paused';
@@ -37,7 +20,7 @@ export function ProgressRow({ p, big = false }: { p: LiveProgress; big?: boolean
         {formatPercent(percent)}
       </progress>
       <div class="op-details">
-        <span class="op-numbers">{details(p)}</span>
+        <span class="op-numbers">{describeProgress(p)}</span>
         {p.message ? <span class="op-message">{p.message}</span> : null}
       </div>
     </li>
