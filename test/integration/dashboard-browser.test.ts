@@ -111,7 +111,7 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     const light = await background();
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await background()).not.toBe(light);
-    await page.screenshot({ path: artifactPath('dashboard-360-dark.png'), fullPage: true });
+    await page.screenshot({ path: artifactPath('dashboard-360-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
     await page.setViewportSize({ width: 1280, height: 900 });
