@@ -23,5 +23,12 @@ function newestSource(dir: string): number {
 
 export default async function setup(): Promise<void> {
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestSource(DASHBOARD_DIR)) return;
-  await build({ configFile: join(DASHBOARD_DIR, 'vite.config.ts') });
+  // vitest sets NODE_ENV=test, which would make Vite build the page for development.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(DASHBOARD_DIR, 'vite.config.ts'), mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }
