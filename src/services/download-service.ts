@@ -7,10 +7,9 @@ import { downloadProgressId, type AnimeService, type SeriesLookup } from './anim
 import { BadInputError, NotFoundError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
+import { QUEUE_PROGRESS_ID, announceQueue, percentDone, type QueueAction } from './queue-progress.js';
 import type { ProgressRecord } from './progress-types.js';
 
-/** Progress id of the queue (the contract's). */
-export const QUEUE_PROGRESS_ID = 'download_queue';
 /** Most episodes one enqueue call may add. */
 export const MAX_ENQUEUE = 1_000;
 const RUNNING_FLAG = 'queue_running';
@@ -38,21 +37,6 @@ export interface QueueStatusView {
   overallPercent: number;
 }
 
-type QueueAction =
-  | 'enqueued'
-  | 'started'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'removed'
-  | 'retried'
-  | 'cleared'
-  | 'resumed'
-  | 'paused'
-  | 'unpaused'
-  | 'moved'
-  | 'queue_started'
-  | 'queue_stopped';
 
 /** `list` with `item` moved to index `position` (clamped to the end). */
 function moveTo<T>(list: readonly T[], item: T, position: number): T[] {
@@ -163,25 +147,7 @@ export class DownloadService {
   private overallPercent(): number {
     const open = this.unfinished();
     if (open.length === 0) return this.items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
-    let done = 0;
-    let total = 0;
-    let unknown = 0;
-    let unknownPercent = 0;
-    for (const item of open) {
-      const p = this.progressOf(item);
-      const size = p?.total ?? item.size;
-      if (size && size > 0) {
-        total += size;
-        done += Math.min(size, p?.current ?? 0);
-      } else {
-        unknown++;
-        unknownPercent += p?.percent ?? 0;
-      }
-    }
-    // Items of unknown size weigh as much as an average known one.
-    const avg = total > 0 ? total / (open.length - unknown) : 1;
-    const all = total + unknown * avg;
-    return all > 0 ? Math.min(100, ((done + (unknownPercent / 100) * avg) / all) * 100) : 0;
+    return percentDone(open, (item) => this.progressOf(item));
   }
 
   /**
@@ -546,33 +512,7 @@ export class DownloadService {
 
   /** Reports a queue change through ProgressService (never straight to subscribers). */
   private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
-    const s = this.status();
-    const counts = {
-      pending: s.pending.length,
-      active: s.active.length,
-      paused: s.paused.length,
-      completed: s.completed.length,
-      failed: s.failed.length,
-    };
-    const open = counts.pending + counts.active + counts.paused;
-    const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
-    const held = counts.paused ? ` (${counts.paused} paused)` : '';
-    const message = `${open} to go${held}, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
-    const finished = counts.completed + counts.failed;
-    const current = this.progress.getProgress(QUEUE_PROGRESS_ID);
-    const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');
-    if (!live) {
-      if (open === 0 && action !== 'cleared' && action !== 'queue_started' && action !== 'queue_stopped') return;
-      this.progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { metadata, message });
-    }
-    this.progress.updateProgress(QUEUE_PROGRESS_ID, {
-      current: finished,
-      total: finished + open,
-      message,
-      metadata,
-      forceBroadcast: true,
-    });
-    if (open === 0) this.progress.completeProgress(QUEUE_PROGRESS_ID, { message });
+    announceQueue(this.progress, this.status(), action, extra);
   }
 
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */

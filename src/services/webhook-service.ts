@@ -234,7 +234,9 @@ function checkUrl(raw: string): string {
   if (url.username || url.password) {
     throw new BadInputError('url: must not hold a user name or password (give a secret to sign deliveries instead)');
   }
-  return url.href;
+  if (!url.hostname) throw new BadInputError(`url: "${text}" names no host`);
+  // Kept as given (trimmed): what the user registered is what they see.
+  return text;
 }
 
 function checkList<T extends string>(name: string, list: readonly T[], all: readonly T[]): T[] {

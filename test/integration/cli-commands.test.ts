@@ -178,9 +178,9 @@ describe('library, queue and history commands', () => {
   it('library prints a table of series with missing counts, and --json', async () => {
     const table = expectExit(await runCli(['library', '--url', app.url]), 0);
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^FOLDER\s+NAME\s+KEY\s+MISSING\s+EPISODES MISSING$/);
-    expect(table.stdout).toMatch(/^Naruto\s+Naruto\s+naruto\s+3\s+S01E01, S01E02, S01E03$/m);
-    expect(table.stdout).toMatch(/^Bleach TV\s+Bleach\s+bleach\s+2\s+S01E01, S01E02$/m);
+    expect(lines[0]).toMatch(/^FOLDER\s+NAME\s+KEY\s+MISSING\s+AUTO\s+EPISODES MISSING$/);
+    expect(table.stdout).toMatch(/^Naruto\s+Naruto\s+naruto\s+3\s+-\s+S01E01, S01E02, S01E03$/m);
+    expect(table.stdout).toMatch(/^Bleach TV\s+Bleach\s+bleach\s+2\s+-\s+S01E01, S01E02$/m);
     expect(lines.at(-1)).toBe('2 series, 5 missing episodes');
 
     const json = expectExit(await runCli(['library', '--json', '--url', app.url]), 0);
