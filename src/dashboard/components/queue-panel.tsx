@@ -57,7 +57,7 @@ function QueueRow({ item, actions, first = false }: { item: Item; actions: Actio
             Cancel
           </button>
         ) : null}
-        {item.status === 'FAILED' || item.status === 'CANCELLED' ? (
+        {item.status === 'FAILED' ? (
           <button type="button" onClick={() => run(`Retry ${name}`, () => request(DashRetryDocument, { ids: [item.id] }))} aria-label={`Retry ${name}`}>
             Retry
           </button>
