@@ -304,4 +304,38 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.evaluate(() => localStorage.length)).toBe(1);
   });
+  it('shows a failed download as a ✖ line with its reason, retries it, and clears the finished ones', { timeout: 60_000 }, async () => {
+    const catalog = await startCatalogServer();
+    cleanups.add(() => catalog.close());
+    catalog.addEpisode('fma', 'Fullmetal', 1, 1, 50_000);
+    catalog.addEpisode('fma', 'Fullmetal', 1, 2, 50_000, { sha256: '0'.repeat(64) });
+    const app = await startTestApp({ catalogUrl: catalog.url });
+    cleanups.add(() => app.stop());
+    const page = await browser.newPage();
+    cleanups.add(() => page.close());
+    await page.goto(`${new URL(app.url).origin}/`);
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+    const { addSeries } = await app.client.request(AddSeriesDocument, { key: 'fma' });
+    await app.client.request(EnqueueMissingDocument, { serieFolder: addSeries.folder });
+
+    const ep2 = downloadId(addSeries.folder, 1, 2);
+    const failedLine = page.locator(`ul.lines li[data-progress-id="${ep2}"][data-status="FAILED"]`);
+    await failedLine.waitFor({ timeout: UI_TIMEOUT });
+    expect(await failedLine.textContent()).toMatch(/✖.*sha256/);
+    const failedItem = page.locator('li.qitem[data-status="FAILED"]');
+    await failedItem.waitFor({ timeout: UI_TIMEOUT });
+    expect(await failedItem.textContent()).toContain('sha256');
+
+    await page.getByRole('button', { name: `Retry ${addSeries.name} S01E02` }).click();
+    // It runs again (its line turns back into a bar, or is replaced by the new outcome) and fails again.
+    await expect
+      .poll(async () => (await app.client.request(QueueDocument)).queue.failed.map((i) => i.retryCount), { timeout: UI_TIMEOUT })
+      .toEqual([1]);
+    await failedLine.waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(`[data-progress-id="${ep2}"]`).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await expect.poll(() => page.locator('li.qitem[data-status="COMPLETED"]').count(), { timeout: UI_TIMEOUT }).toBe(0);
+    expect(await page.locator('li.qitem[data-status="FAILED"]').count()).toBe(1);
+  });
 });
