@@ -211,7 +211,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           const url = `http://${host}:${port}/graphql`;
-          logger.info({ url }, `listening on ${url}`);
+          const dashboardUrl = `http://${host}:${port}/`;
+          logger.info({ url, dashboard: dashboardUrl }, `listening on ${url}; the dashboard is at ${dashboardUrl}`);
           resolve({ url, port, host: config.host });
         });
       });
