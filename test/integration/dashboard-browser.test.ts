@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AddSeriesDocument, EnqueueMissingDocument, QueueDocument, SettingsDocument } from '../../src/client/operations.js';
+import { AddSeriesDocument, AddWebhookDocument, EnqueueMissingDocument, QueueDocument, SettingsDocument, StartScanDocument } from '../../src/client/operations.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { artifactPath, haveChromium, launchChromium, leftOrigin, watchPage, CHROMIUM } from '../helpers/browser.js';
 import { startCatalogServer } from '../helpers/catalog-server.js';
@@ -337,5 +337,27 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.getByRole('button', { name: 'Clear finished' }).click();
     await expect.poll(() => page.locator('li.qitem[data-status="COMPLETED"]').count(), { timeout: UI_TIMEOUT }).toBe(0);
     expect(await page.locator('li.qitem[data-status="FAILED"]').count()).toBe(1);
+  });
+  it('lists ERROR events in their own feed, each once', { timeout: 60_000 }, async () => {
+    const receiver = await startWebhookReceiver({ answer: () => 400 });
+    cleanups.add(() => receiver.close());
+    const app = await startTestApp();
+    cleanups.add(() => app.stop());
+    const page = await browser.newPage();
+    cleanups.add(() => page.close());
+    await page.goto(`${new URL(app.url).origin}/`);
+    await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+
+    // A webhook whose receiver answers 400: each delivery fails for good, with an ERROR event.
+    const { addWebhook } = await app.client.request(AddWebhookDocument, { url: receiver.url, types: ['SCAN'] });
+    const errors = page.locator(`ul.errors li[data-progress-id="error_webhook_${addWebhook.id}"]`);
+    await app.client.request(StartScanDocument);
+    await errors.first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await errors.first().getAttribute('data-status')).toBe('FAILED');
+    expect(await errors.first().textContent()).toContain('400');
+    await app.client.request(StartScanDocument);
+    await expect.poll(() => errors.count(), { timeout: UI_TIMEOUT }).toBe(2);
+    const cursors = await errors.evaluateAll((els) => els.map((e) => e.getAttribute('data-cursor')));
+    expect(new Set(cursors).size).toBe(2);
   });
 });
