@@ -21,6 +21,19 @@ export function storedToken(): string | null {
   }
 }
 
+/**
+ * A token handed over in the address's fragment (`/#token=…`, never sent to any server): kept
+ * like a typed one, and taken out of the address bar and history at once.
+ */
+export function tokenFromLocation(): string | null {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (!match) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  const token = decodeURIComponent(match[1]!);
+  storeToken(token);
+  return token;
+}
+
 export function storeToken(token: string | null): void {
   try {
     if (token) localStorage.setItem(TOKEN_KEY, token);

@@ -303,6 +303,15 @@ describe.skipIf(!haveChromium)('the dashboard at / in headless Chromium', () => 
     await page.keyboard.press('Enter');
     await page.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.evaluate(() => localStorage.length)).toBe(1);
+
+    // A token in the address's fragment is taken, kept, and removed from the address.
+    const context = await browser.newContext();
+    cleanups.add(() => context.close());
+    const other = await context.newPage();
+    await other.goto(`${new URL(app.url).origin}/#token=a-new-token`);
+    await other.locator('[data-connection="live"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(new URL(other.url()).hash).toBe('');
+    expect(await other.evaluate(() => Object.values(localStorage))).toEqual(['a-new-token']);
   });
   it('shows a failed download as a ✖ line with its reason, retries it, and clears the finished ones', { timeout: 60_000 }, async () => {
     const catalog = await startCatalogServer();

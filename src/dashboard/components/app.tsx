@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createApi, isAuthError, storedToken, storeToken, type Api, type ConnectionState } from '../api.ts';
+import { createApi, isAuthError, storedToken, storeToken, tokenFromLocation, type Api, type ConnectionState } from '../api.ts';
 import type { DashQueueFragment, DashSeriesFragment } from '../generated/graphql.ts';
 import { watchLive } from '../live.ts';
 import { emptyLiveState, type LiveState } from '../live-state.ts';
@@ -19,7 +19,7 @@ type Auth = 'checking' | 'ok' | 'needed' | 'wrong';
 
 /** The page: asks for the API token when the service wants one, then shows the dashboard. */
 export function App() {
-  const [token, setToken] = useState(storedToken);
+  const [token, setToken] = useState(() => tokenFromLocation() ?? storedToken());
   const [auth, setAuth] = useState<Auth>('checking');
   const api = useMemo(() => createApi(token), [token]);
   useEffect(() => () => api.dispose(), [api]);
