@@ -25,7 +25,6 @@ export interface DownloadServiceOptions {
   concurrency?: number;
 }
 
-
 export interface QueueStatusView {
   isRunning: boolean;
   pending: QueueItemRecord[];
@@ -36,7 +35,6 @@ export interface QueueStatusView {
   failed: QueueItemRecord[];
   overallPercent: number;
 }
-
 
 /** `list` with `item` moved to index `position` (clamped to the end). */
 function moveTo<T>(list: readonly T[], item: T, position: number): T[] {
@@ -133,7 +131,9 @@ export class DownloadService {
 
   /** The live progress record of an item while it has one (running, or paused after it ran). */
   progressOf(item: QueueItemRecord): ProgressRecord | null {
-    if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return null;
+    if (item.status === 'DOWNLOADING') return this.progress.getProgress(downloadProgressId(item));
+    if (item.status !== 'PAUSED') return null;
+    // A paused item that never ran has no record of its own (an older one may be finished).
     const record = this.progress.getProgress(downloadProgressId(item));
     return record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record : null;
   }
@@ -333,6 +333,7 @@ export class DownloadService {
     if (run) {
       run.controller.abort(new DownloadPausedError());
       await Promise.race([run.settled, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
+      if (item.status !== 'PAUSED') return { ...item }; // it completed before it could stop
     }
     const progressId = downloadProgressId(item);
     if (this.progressOf(item)) {
@@ -476,7 +477,8 @@ export class DownloadService {
       .download(item, controller.signal)
       .then(
         (result) => {
-          if (item.status !== 'DOWNLOADING') return;
+          // Paused too late: the file is complete and in place, so the item is done.
+          if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return;
           item.status = 'COMPLETED';
           item.filePath = result.filePath;
           item.completedAt = Date.now();

@@ -218,7 +218,7 @@ describe('library, queue and history commands', () => {
     await queueSettles();
     const after = expectExit(await runCli(['queue', '--url', app.url]), 0);
     expect(after.stdout).toMatch(/\sNaruto\s+S01E01\s+COMPLETED\s+100%/);
-  });
+  }, 90_000); // a dozen CLI processes: slow on a busy machine
 
   it('cancel of an unknown id exits 1', async () => {
     const r = await runCli(['cancel', 'no-such-item', '--url', app.url]);
