@@ -159,7 +159,7 @@ describe('connection problems exit 3', () => {
     } finally {
       await secured.stop();
     }
-  });
+  }, 90_000); // several CLI processes: slow on a busy machine
 });
 
 describe('library, queue and history commands', () => {
