@@ -5,6 +5,7 @@ import { DEFAULT_AUTO_SCAN_INTERVAL, DEFAULT_STALL_TIMEOUT, isLoopback, type App
 import { createLogger } from './logger.js';
 import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
+import { createDashboardHandler } from './server/dashboard.js';
 import { maskError } from './server/errors.js';
 import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
 import { createMetrics, serveMetrics } from './server/metrics.js';
@@ -46,6 +47,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
+  /** The built dashboard served at `/`. @default DASHBOARD_BUILD_DIR (src/dashboard/dist) */
+  dashboardDir?: string;
   /** Webhook retry timing and clock. @default the WEBHOOK_* constants and Date.now */
   webhookDelivery?: WebhookServiceOptions['delivery'];
 }
@@ -177,6 +180,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     allowedOrigins: config.allowedOrigins,
     allowedHosts: config.allowedHosts,
   });
+  const dashboard = createDashboardHandler({ dir: options.dashboardDir });
 
   const server: Server = createServer((req, res) => {
     // Foreign origins and (on loopback) foreign Host names get nothing, whatever the path.
@@ -194,6 +198,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       serveMetrics(metrics, req, res, { checkToken, logger });
       return;
     }
+    if (dashboard(req, res)) return;
     void yoga.handle(req, res);
   });
   const fanout = new ProgressFanout({
@@ -235,7 +240,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           const url = `http://${host}:${port}/graphql`;
-          logger.info({ url }, `listening on ${url}`);
+          const dashboardUrl = `http://${host}:${port}/`;
+          logger.info({ url, dashboard: dashboardUrl }, `listening on ${url}; the dashboard is at ${dashboardUrl}`);
           resolve({ url, port, host: config.host });
         });
       });

@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/dashboard-build.global.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and child processes; two cores only.
