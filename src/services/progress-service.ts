@@ -354,38 +354,6 @@ export class ProgressService {
   }
 
   /**
-   * Records a failure that is its own operation (e.g. `error_webhook_{id}`): one FAILED event,
-   * with no IN_PROGRESS before it. An active record with this id is finished by it.
-   */
-  recordFailure(id: string, type: ProgressType, title: string, error: string, options: FinishOptions = {}): ProgressRecord {
-    const now = this.now();
-    const existing = this.active.get(id);
-    if (existing?.trailing) clearTimeout(existing.trailing);
-    this.orphans.delete(id);
-    const record: ProgressRecord = {
-      id,
-      type,
-      status: 'FAILED',
-      title,
-      message: options.message ?? null,
-      percent: 0,
-      current: 0,
-      total: null,
-      speed: null,
-      eta: null,
-      error,
-      metadata: options.metadata ?? {},
-      startedAt: now,
-      updatedAt: now,
-      completedAt: now,
-    };
-    const tracked = this.track(record);
-    this.active.set(id, tracked);
-    this.emit(tracked);
-    return record;
-  }
-
-  /**
    * Runs `writer` with every batch of events inside the transaction that appends them to the
    * log, so what it writes (an outbox) commits with the events or not at all. It must be
    * synchronous; a throw rolls the batch back. Returns a function that removes it.

@@ -19,9 +19,6 @@ export const WEBHOOK_RETRY_WINDOW_MS = 24 * 60 * 60_000;
 /** Error code of `error_webhook_{id}` events. */
 export const WEBHOOK_ERROR_CODE = 'WEBHOOK_DELIVERY_FAILED';
 
-/** Progress id of a webhook's failure events (the contract's `error_webhook_{id}`). */
-export const webhookErrorId = (webhookId: string) => `error_webhook_${webhookId}`;
-
 export interface PostResult {
   /** delivered: 2xx; retry: network error, timeout, 408, 429 or 5xx; failed: any other answer. */
   outcome: 'delivered' | 'retry' | 'failed';
@@ -79,7 +76,7 @@ export async function postWebhook(options: {
 
 export interface WebhookDispatcherOptions {
   store: WebhookStore;
-  progress: Pick<ProgressService, 'recordFailure'>;
+  progress: Pick<ProgressService, 'reportError'>;
   logger: Logger;
   /** The webhook as registered now, or null once removed. */
   lookup: (id: string) => WebhookRecord | null;
@@ -251,10 +248,12 @@ export class WebhookDispatcher {
       : result.outcome === 'retry'
         ? `delivery of event ${entry.cursor} to ${webhook.url} given up after ${attempts} attempts over ${Math.round(this.o.retryWindowMs / 60_000)} minutes (${why})`
         : `delivery of event ${entry.cursor} to ${webhook.url} failed (${why}); not retried`;
-    this.o.progress.recordFailure(webhookErrorId(webhook.id), 'ERROR', `Webhook ${webhook.url}`, error, {
+    this.o.progress.reportError({
+      source: `webhook_${webhook.id}`,
+      code: WEBHOOK_ERROR_CODE,
+      error,
+      title: `Webhook ${webhook.url}`,
       metadata: {
-        source: `webhook_${webhook.id}`,
-        code: WEBHOOK_ERROR_CODE,
         webhookId: webhook.id,
         url: webhook.url,
         cursor: entry.cursor,

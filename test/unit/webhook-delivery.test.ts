@@ -14,6 +14,7 @@ import {
   signBody,
 } from '../../src/services/webhook-delivery.js';
 import type { ProgressRecord } from '../../src/services/progress-types.js';
+import type { ErrorReport } from '../../src/services/progress-service.js';
 import { tempDir } from '../helpers/app.js';
 import { startWebhookReceiver, verifySignature, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -53,8 +54,8 @@ function rig(url: string): Rig {
     logger: pino({ level: 'silent' }),
     lookup: (id) => store.get(id),
     progress: {
-      recordFailure: (id: string, _type: unknown, _title: string, error: string, options?: { metadata?: Record<string, unknown> }) => {
-        failures.push({ id, error, metadata: options?.metadata ?? {} });
+      reportError: (report: ErrorReport) => {
+        failures.push({ id: `error_${report.source}`, error: report.error, metadata: { ...report.metadata, source: report.source, code: report.code } });
         return {} as ProgressRecord;
       },
     },

@@ -50,7 +50,7 @@ describe('webhook outbox', () => {
     progress.startProgress('library_scan', 'SCAN', 'Library scan');
     progress.completeProgress('library_scan');
     progress.completeProgress('download_A_1_2');
-    progress.recordFailure(`error_webhook_${hook.id}`, 'ERROR', 'Webhook', 'down');
+    progress.reportError({ source: `webhook_${hook.id}`, code: 'WEBHOOK_DELIVERY_FAILED', error: 'down' });
     progress.flush();
     const entry = store.next(hook.id)!;
     expect(store.pendingCount(hook.id)).toBe(1);
@@ -73,7 +73,8 @@ describe('webhook outbox', () => {
 
   it('an outbox that cannot be written rolls the log back too: never one without the other', () => {
     const { persistence, progress, store, webhooks } = rig();
-    const hook = webhooks.add({ url: 'http://127.0.0.1:9/hook' });
+    // DOWNLOAD only: the failed write is itself reported (error_persistence), which is not what this counts.
+    const hook = webhooks.add({ url: 'http://127.0.0.1:9/hook', types: ['DOWNLOAD'] });
     const newest = () => persistence.eventLog.bounds().newest;
     const before = newest();
     const enqueue = store.enqueue.bind(store);
@@ -90,6 +91,6 @@ describe('webhook outbox', () => {
     progress.completeProgress('download_A_1_4');
     progress.flush();
     expect(store.pendingCount(hook.id)).toBe(1);
-    expect(persistence.eventLog.readAfter(before ?? 0, 10).map((e) => e.progress.id)).toEqual(['download_A_1_4', 'download_A_1_4']);
+    expect(persistence.eventLog.readAfter(before ?? 0, 10).map((e) => e.progress.id)).toEqual(['error_persistence', 'download_A_1_4', 'download_A_1_4']);
   });
 });
