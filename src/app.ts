@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { isLoopback, type AppConfig } from './config.js';
+import { DEFAULT_AUTO_SCAN_INTERVAL, DEFAULT_STALL_TIMEOUT, isLoopback, type AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
+import { createDashboardHandler } from './server/dashboard.js';
 import { maskError } from './server/errors.js';
 import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
 import { createMetrics, serveMetrics } from './server/metrics.js';
@@ -14,7 +15,14 @@ import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
 import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
+import { DEFAULT_RETRY_BUDGET_MS, STALL_RETRY_MARGIN_MS } from './core/downloader.js';
+import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
+import { AutoScanScheduler } from './services/auto-scan.js';
+import { SettingsService } from './services/settings-service.js';
+import { SqliteSettingsStore } from './store/settings-store.js';
+import { WebhookService, type WebhookServiceOptions } from './services/webhook-service.js';
+import { SqliteWebhookStore } from './store/webhook-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { DropTally } from './services/live-queue.js';
@@ -40,6 +48,10 @@ export interface AppOptions {
   redisKeyPrefix?: string;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
+  /** The built dashboard served at `/`. @default DASHBOARD_BUILD_DIR (src/dashboard/dist) */
+  dashboardDir?: string;
+  /** Webhook retry timing and clock. @default the WEBHOOK_* constants and Date.now */
+  webhookDelivery?: WebhookServiceOptions['delivery'];
 }
 
 export interface App {
@@ -51,6 +63,9 @@ export interface App {
   readonly progress: ProgressService;
   readonly anime: AnimeService;
   readonly downloads: DownloadService;
+  readonly settings: SettingsService;
+  readonly autoScan: AutoScanScheduler;
+  readonly webhooks: WebhookService;
   readonly fanout: ProgressFanout;
   readonly logger: Logger;
   /** The catalog in use: CATALOG_URL, or the built-in demo's address once started. */
@@ -90,7 +105,29 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     },
     progress,
   );
-  const seriesApp = new SeriesApp({ libraryDir: config.libraryDir, catalog, logger: logger.child({ component: 'series-app' }) });
+  const settings = new SettingsService({
+    store: new SqliteSettingsStore(backend.db),
+    defaults: {
+      speedLimit: config.speedLimit || null,
+      autoScanInterval: config.autoScanInterval ?? DEFAULT_AUTO_SCAN_INTERVAL,
+      downloadConcurrency: config.downloadConcurrency,
+    },
+    logger: logger.child({ component: 'settings' }),
+  });
+  // One bucket for every download: the cap is on all of them together.
+  const rateLimiter = new TokenBucket(settings.get().speedLimit);
+  const stallTimeoutMs = (config.stallTimeout ?? DEFAULT_STALL_TIMEOUT) * 1000;
+  const seriesApp = new SeriesApp({
+    libraryDir: config.libraryDir,
+    catalog,
+    logger: logger.child({ component: 'series-app' }),
+    downloader: {
+      rateLimiter,
+      idleTimeoutMs: stallTimeoutMs,
+      // A stall must leave room for at least one retry from the bytes on disk.
+      retryBudgetMs: Math.max(DEFAULT_RETRY_BUDGET_MS, stallTimeoutMs + STALL_RETRY_MARGIN_MS),
+    },
+  });
   const anime = new AnimeService({
     seriesApp,
     catalog,
@@ -104,8 +141,27 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     store: backend.queue,
     logger: logger.child({ component: 'download-service' }),
-    concurrency: config.downloadConcurrency,
+    concurrency: settings.get().downloadConcurrency,
     gate: backend.gate,
+  });
+  const autoScan = new AutoScanScheduler({
+    scans: anime,
+    queue: downloads,
+    progress,
+    logger: logger.child({ component: 'auto-scan' }),
+    intervalSeconds: settings.get().autoScanInterval,
+  });
+  settings.onChange((now, before) => {
+    if (now.speedLimit !== before.speedLimit) rateLimiter.setRate(now.speedLimit);
+    if (now.downloadConcurrency !== before.downloadConcurrency) downloads.setConcurrency(now.downloadConcurrency);
+    if (now.autoScanInterval !== before.autoScanInterval) autoScan.setInterval(now.autoScanInterval);
+  });
+  // Before any event of this start: every one of them reaches the outboxes.
+  const webhooks = new WebhookService({
+    store: new SqliteWebhookStore(backend.db),
+    progress,
+    logger: logger.child({ component: 'webhooks' }),
+    ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
   });
   // What this instance does when it runs the queue: resume what the last run left (system_startup
   // or, with several instances, system_leader says what), and run the commands of the others.
@@ -115,7 +171,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
   const serviceInfo = new ServiceInfoService(backend.registry, config.instanceId);
-  const appContext = { progress, anime, downloads, serviceInfo };
+  const appContext = { progress, anime, downloads, serviceInfo, settings, webhooks };
   const yoga = createYogaServer({
     context: appContext,
     logger,
@@ -128,6 +184,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     allowedOrigins: config.allowedOrigins,
     allowedHosts: config.allowedHosts,
   });
+  const dashboard = createDashboardHandler({ dir: options.dashboardDir });
 
   const server: Server = createServer((req, res) => {
     // Foreign origins and (on loopback) foreign Host names get nothing, whatever the path.
@@ -145,6 +202,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       serveMetrics(metrics, req, res, { checkToken, logger });
       return;
     }
+    if (dashboard(req, res)) return;
     void yoga.handle(req, res);
   });
   const fanout = new ProgressFanout({
@@ -164,6 +222,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
     anime,
     downloads,
+    settings,
+    autoScan,
+    webhooks,
     fanout,
     logger,
     get catalogUrl() {
@@ -185,6 +246,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       // Its start-up events (recovery, system_leader) are in the log before it serves.
       await progress.settled();
       backend.registry.start();
+      autoScan.start();
+      webhooks.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -192,7 +255,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           const url = `http://${host}:${port}/graphql`;
-          logger.info({ url }, `listening on ${url}`);
+          const dashboardUrl = `http://${host}:${port}/`;
+          logger.info({ url, dashboard: dashboardUrl }, `listening on ${url}; the dashboard is at ${dashboardUrl}`);
           resolve({ url, port, host: config.host });
         });
       });
@@ -205,7 +269,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
           await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
         }
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        autoScan.stop();
         await hooks.stopRunning('stopping');
+        await webhooks.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);

@@ -34,6 +34,11 @@ export interface Backend {
   readonly library: AsyncLibraryStore;
   readonly registry: InstanceRegistry;
   readonly gate: RunnerGate;
+  /**
+   * SQLite under DATA_DIR: everything with one instance; with Redis only what each instance
+   * keeps for itself (settings, webhooks: not shared yet, see the README).
+   */
+  readonly db: Db;
   /** Connects (Redis; throws naming REDIS_URL) and opens the journal. */
   connect(): Promise<void>;
   /** Starts running the queue here (SQLite), or competing for it (Redis). */
@@ -42,7 +47,7 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-export function createSqliteBackend(config: AppConfig): Backend & { db: Db } {
+export function createSqliteBackend(config: AppConfig): Backend {
   const db = openDatabase(config.dataDir);
   return {
     kind: 'sqlite',
@@ -74,6 +79,7 @@ export function createRedisBackend(config: AppConfig, logger: Logger, prefix?: s
   const replies = createRedisClient(url, name('replies'));
   const commandReader = createRedisClient(url, name('commands'));
   const clients = [redis, reader, replies, commandReader];
+  const db = openDatabase(config.dataDir);
   const journal = new RedisJournal({ redis, reader, keys, logger: logger.child({ component: 'redis-journal' }), retention: config.eventLogRetention });
   let hooks: RunnerHooks | null = null;
   /** becomeRunner/stopRunning one after another, never overlapping. */
@@ -115,6 +121,7 @@ export function createRedisBackend(config: AppConfig, logger: Logger, prefix?: s
   };
   return {
     kind: 'redis',
+    db,
     journal,
     queue: new RedisQueueStore(redis, keys, fence),
     library: new RedisLibraryStore(redis, keys, fence),
@@ -137,6 +144,7 @@ export function createRedisBackend(config: AppConfig, logger: Logger, prefix?: s
       await bus.close();
       await journal.close();
       for (const c of clients) c.disconnect();
+      db.close();
     },
   };
 }

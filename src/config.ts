@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_CREDENTIAL_LENGTH } from './server/auth.js';
 import { normalizeHost } from './server/request-guard.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-limits.js';
+import { MAX_AUTO_SCAN_INTERVAL_S, MAX_SPEED_LIMIT_BPS } from './services/settings-service.js';
 
 /** Everything the service is configured with; `loadConfig` builds it from the environment. */
 export interface AppConfig {
@@ -43,6 +44,12 @@ export interface AppConfig {
   historyLimit: number;
   /** Events kept in the log for `after` cursors (at least 10,000). @default 10000 */
   eventLogRetention: number;
+  /** Seconds between scheduled library scans; 0 for none. `updateSettings` overrides it. @default 21600 */
+  autoScanInterval?: number;
+  /** Cap on all downloads together, bytes/s; 0 for none. `updateSettings` overrides it. @default 0 */
+  speedLimit?: number;
+  /** Seconds without a byte before a download attempt counts as stalled. @default 30 */
+  stallTimeout?: number;
   /**
    * Shared state for several instances (journal, queue, history, library, the runner's lease);
    * null keeps everything in SQLite under dataDir, one instance. @default null
@@ -56,6 +63,14 @@ export interface AppConfig {
 export function defaultInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
+
+/** Default of AUTO_SCAN_INTERVAL: a scan every 6 hours. */
+export const DEFAULT_AUTO_SCAN_INTERVAL = 21_600;
+/** Default of STALL_TIMEOUT, seconds. */
+export const DEFAULT_STALL_TIMEOUT = 30;
+/** Longest STALL_TIMEOUT accepted, seconds. */
+export const MAX_STALL_TIMEOUT = 3_600;
+
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -140,6 +155,20 @@ const hostList = z
     return hosts;
   });
 
+const num = (name: string, min: number, max: number, fallback: number, unit: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number of ${unit} from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const env = z.object({
   PORT: int('PORT', 0, 65535, 4000),
   HOST: z.string().optional().transform((v) => v?.trim() || '127.0.0.1'),
@@ -210,6 +239,9 @@ const env = z.object({
       }
       return v.trim();
     }),
+  AUTO_SCAN_INTERVAL: int('AUTO_SCAN_INTERVAL', 0, MAX_AUTO_SCAN_INTERVAL_S, DEFAULT_AUTO_SCAN_INTERVAL),
+  SPEED_LIMIT: num('SPEED_LIMIT', 0, MAX_SPEED_LIMIT_BPS, 0, 'bytes per second'),
+  STALL_TIMEOUT: num('STALL_TIMEOUT', 0.1, MAX_STALL_TIMEOUT, DEFAULT_STALL_TIMEOUT, 'seconds'),
   EVENT_LOG_RETENTION: int('EVENT_LOG_RETENTION', MIN_EVENT_LOG_RETENTION, 100_000_000, MIN_EVENT_LOG_RETENTION),
 });
 
@@ -250,5 +282,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     eventLogRetention: e.EVENT_LOG_RETENTION,
     redisUrl: e.REDIS_URL,
     instanceId: e.INSTANCE_ID,
+    autoScanInterval: e.AUTO_SCAN_INTERVAL,
+    speedLimit: e.SPEED_LIMIT,
+    stallTimeout: e.STALL_TIMEOUT,
   };
 }

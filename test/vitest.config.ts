@@ -2,16 +2,16 @@ import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Suites whose apps also run on Redis (the `redis` project: the same files with TEST_REDIS_URL,
- * one redis-server for the run). The other suites depend on SQLite's timing (a cursor known in
- * the emitting turn, plain-number cursors, exact history counts) and run on SQLite only;
- * test/unit/journal, stores, redis-* and test/integration/several-instances cover Redis there.
+ * Suites whose apps also run on Redis (the `redis` project: the same files, one redis-server
+ * for the run, injected as `redisUrl`). The other suites depend on SQLite itself (deleting
+ * DATA_DIR, a failing disk, a cursor known in the emitting turn, exact history counts) and
+ * run on SQLite only; test/unit/journal, stores, redis-* and
+ * test/integration/several-instances cover Redis there (resume on another instance included).
  */
 const BOTH_BACKENDS = [
   'test/integration/queue-control.test.ts',
   'test/integration/queue-failures.test.ts',
   'test/integration/queue-refusals.test.ts',
-  'test/integration/progress-resume.test.ts',
   'test/integration/library-flow.test.ts',
 ];
 
@@ -23,6 +23,7 @@ export default defineConfig({
   },
   test: {
     root: new URL('..', import.meta.url).pathname,
+    globalSetup: ['test/dashboard-build.global.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and child processes; two cores only.

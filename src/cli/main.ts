@@ -4,7 +4,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { cancel, clear, retry, start, stop } from './commands/queue-control.js';
+import { auto, limit, move, pause, resume, search } from './commands/automation.js';
 import { enqueue } from './commands/enqueue.js';
+import { webhookAdd, webhookList, webhookRemove, webhookTest } from './commands/webhook.js';
 import { history } from './commands/history.js';
 import { library } from './commands/library.js';
 import { queue } from './commands/queue.js';
@@ -16,7 +18,10 @@ import { createContext, resolveUrl } from './context.js';
 import { classifyError, describeError, EXIT, UsageError } from './errors.js';
 import { commandUsage, generalUsage } from './usage.js';
 
-export const COMMANDS: readonly Command[] = [watch, seriesAdd, scan, library, queue, enqueue, cancel, retry, clear, start, stop, history];
+export const COMMANDS: readonly Command[] = [
+  watch, seriesAdd, search, scan, library, auto, queue, enqueue, cancel, pause, resume, move, retry, clear, start, stop, limit,
+  history, webhookAdd, webhookList, webhookRemove, webhookTest,
+];
 
 const GLOBAL_OPTIONS = ['url', 'token', 'json', 'help'];
 
@@ -34,6 +39,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   'exit-when-idle': { type: 'boolean' },
   plain: { type: 'boolean' },
+  secret: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 /** Finds the command named by the first positional(s): "queue", "series add". */
@@ -67,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(positionals);
   if (!found) {
-    const known = positionals[0] === 'series' ? 'series add' : null;
+    const known = positionals[0] === 'series' ? 'series add' : positionals[0] === 'webhook' ? 'webhook add|list|remove|test' : null;
     process.stderr.write(
       `error: unknown command "${positionals.join(' ')}"${known ? ` (did you mean "${known}"?)` : ''}\n\n${generalUsage(COMMANDS)}\n`,
     );

@@ -106,6 +106,9 @@ export const QueueStatusFieldsFragment = graphql(`
     active {
       ...QueueItemFields
     }
+    paused {
+      ...QueueItemFields
+    }
     completed {
       ...QueueItemFields
     }
@@ -120,6 +123,7 @@ export const SeriesFieldsFragment = graphql(`
     key
     name
     folder
+    autoDownload
     missingCount
     missingEpisodes {
       season
@@ -257,6 +261,126 @@ export const ServiceInfoDocument = graphql(`
         startedAt
         lastSeenAt
       }
+    }
+  }
+`);
+
+export const PauseDownloadDocument = graphql(`
+  mutation PauseDownload($id: ID!) {
+    pauseDownload(id: $id) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const ResumeDownloadDocument = graphql(`
+  mutation ResumeDownload($id: ID!) {
+    resumeDownload(id: $id) {
+      ...QueueItemFields
+    }
+  }
+`);
+
+export const MoveInQueueDocument = graphql(`
+  mutation MoveInQueue($id: ID!, $position: Int!) {
+    moveInQueue(id: $id, position: $position) {
+      ...QueueStatusFields
+    }
+  }
+`);
+
+export const SetSeriesAutoDownloadDocument = graphql(`
+  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {
+    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {
+      ...SeriesFields
+    }
+  }
+`);
+
+export const SearchCatalogDocument = graphql(`
+  query SearchCatalog($query: String!) {
+    searchCatalog(query: $query) {
+      key
+      name
+    }
+  }
+`);
+
+export const SettingsFieldsFragment = graphql(`
+  fragment SettingsFields on Settings {
+    speedLimit
+    autoScanInterval
+    downloadConcurrency
+  }
+`);
+
+export const SettingsDocument = graphql(`
+  query Settings {
+    settings {
+      ...SettingsFields
+    }
+  }
+`);
+
+export const UpdateSettingsDocument = graphql(`
+  mutation UpdateSettings($input: SettingsInput!) {
+    updateSettings(input: $input) {
+      ...SettingsFields
+    }
+  }
+`);
+
+export const WebhookFieldsFragment = graphql(`
+  fragment WebhookFields on Webhook {
+    id
+    url
+    types
+    statuses
+    signed
+    pending
+    lastDelivery {
+      ...WebhookDeliveryFields
+    }
+  }
+`);
+
+export const WebhookDeliveryFieldsFragment = graphql(`
+  fragment WebhookDeliveryFields on WebhookDelivery {
+    cursor
+    httpStatus
+    ok
+    attempts
+    at
+    error
+  }
+`);
+
+export const WebhooksDocument = graphql(`
+  query Webhooks {
+    webhooks {
+      ...WebhookFields
+    }
+  }
+`);
+
+export const AddWebhookDocument = graphql(`
+  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {
+    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {
+      ...WebhookFields
+    }
+  }
+`);
+
+export const RemoveWebhookDocument = graphql(`
+  mutation RemoveWebhook($id: ID!) {
+    removeWebhook(id: $id)
+  }
+`);
+
+export const TestWebhookDocument = graphql(`
+  mutation TestWebhook($id: ID!) {
+    testWebhook(id: $id) {
+      ...WebhookDeliveryFields
     }
   }
 `);

@@ -7,10 +7,15 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
+import type { ByteRateLimiter } from './rate-limiter.js';
 import { CoreError, DownloadCancelledError, DownloadFailedError, DownloadInterruptedError, errorMessage } from './errors.js';
 
-/** Socket inactivity (connect, headers or body) after which an attempt counts as stalled. */
+/** Time without a byte (connecting, headers or body) after which an attempt counts as stalled. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
+/** Most bytes written per rate-limiter grant, so a capped transfer advances smoothly. */
+export const RATE_LIMIT_SLICE_BYTES = 16 * 1024;
+/** How often a body is checked for a stall, at most (a quarter of the timeout when shorter). */
+const STALL_CHECK_MS = 1_000;
 /** Failed attempts in a row (without new bytes on disk) before giving up. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_BACKOFF_MS = 1_000;
@@ -22,10 +27,18 @@ export const DEFAULT_MAX_BACKOFF_MS = 10_000;
  */
 export const DEFAULT_RETRY_BUDGET_MS = 45_000;
 export const MAX_REDIRECTS = 5;
+/** Room a retry budget leaves after one stall timeout, so a stalled attempt is retried at least once. */
+export const STALL_RETRY_MARGIN_MS = 15_000;
 
 export interface DownloaderOptions {
-  /** Socket inactivity timeout per attempt, ms. Default {@link DEFAULT_IDLE_TIMEOUT_MS}. */
+  /**
+   * An attempt that receives no byte for this long is aborted as stalled and retried from the
+   * bytes on disk; time spent waiting for the rate limiter does not count. Default
+   * {@link DEFAULT_IDLE_TIMEOUT_MS}.
+   */
   idleTimeoutMs?: number;
+  /** Shared cap on bytes per second, asked before each write. Default: none. */
+  rateLimiter?: ByteRateLimiter;
   /** Failed attempts in a row before giving up. Default {@link DEFAULT_MAX_ATTEMPTS}. */
   maxAttempts?: number;
   /** First retry delay, ms, doubled per failure. Default {@link DEFAULT_BACKOFF_MS}. */
@@ -37,8 +50,8 @@ export interface DownloaderOptions {
   /** HTTP agents. Default: Node's global agents (keep-alive). */
   httpAgent?: http.Agent;
   httpsAgent?: https.Agent;
-  /** Called before each retry, for logging. */
-  onRetry?: (info: { url: string; failures: number; delayMs: number; error: string }) => void;
+  /** Called before each retry (logging, progress messages); `bytes` is what is on disk. */
+  onRetry?: (info: { url: string; failures: number; delayMs: number; error: string; bytes: number }) => void;
 }
 
 export interface DownloadFileOptions extends DownloaderOptions {
@@ -123,7 +136,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
             `download of ${url} failed after ${failures} attempt(s) in ${elapsed} s: ${err.message}`,
           );
         }
-        options.onRetry?.({ url, failures, delayMs, error: err.message });
+        options.onRetry?.({ url, failures, delayMs, error: err.message, bytes: state.bytes });
         await sleep(delayMs, signal);
       }
     }
@@ -203,7 +216,8 @@ async function attempt(o: DownloadFileOptions, state: HashState): Promise<void> 
   if (expectedSize !== undefined && expectedSize > 0 && state.bytes === expectedSize) return;
 
   const resumeFrom = state.bytes;
-  const { res, stalled } = await get(o, resumeFrom > 0 ? { range: `bytes=${resumeFrom}-` } : {});
+  const activity: Activity = { last: Date.now(), throttled: false };
+  const { res, stalled } = await get(o, resumeFrom > 0 ? { range: `bytes=${resumeFrom}-` } : {}, activity);
   const status = res.statusCode ?? 0;
   let total: number | null;
   let append = false;
@@ -244,13 +258,17 @@ async function attempt(o: DownloadFileOptions, state: HashState): Promise<void> 
 
   const fh = await open(tempPath, append ? 'a' : 'w');
   try {
-    const sink = new HashingFileSink(fh, state, expectedSize, () => o.onProgress?.(state.bytes, knownTotal));
+    const sink = new HashingFileSink(fh, state, expectedSize, () => o.onProgress?.(state.bytes, knownTotal), {
+      limiter: o.rateLimiter,
+      activity,
+      signal,
+    });
     await pipeline(res, sink);
   } catch (err) {
     if (signal?.aborted || err instanceof CoreError) throw err;
     if (err instanceof LocalWriteError) throw err.cause;
     throw new TransientError(
-      stalled() ? `stalled: no data for ${o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS} ms` : `connection lost: ${errorMessage(err)}`,
+      stalled() ? stalledMessage(o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS) : `connection lost: ${errorMessage(err)}`,
     );
   } finally {
     await fh.close();
@@ -260,10 +278,24 @@ async function attempt(o: DownloadFileOptions, state: HashState): Promise<void> 
   }
 }
 
-/** GET with redirects; the idle timeout covers connecting, headers and every gap in the body. */
+/** When the body last moved, and whether the rate limiter is holding it (then it is not stalled). */
+interface Activity {
+  last: number;
+  throttled: boolean;
+}
+
+function stalledMessage(idleTimeoutMs: number): string {
+  return `stalled: no data for ${idleTimeoutMs / 1000} s`;
+}
+
+/**
+ * GET with redirects. Until the headers arrive the socket's idle timeout detects a stall; in
+ * the body a watchdog does, since a body held back by the rate limiter is idle on purpose.
+ */
 async function get(
   o: DownloadFileOptions,
   headers: Record<string, string>,
+  activity: Activity,
 ): Promise<{ res: http.IncomingMessage; stalled: () => boolean }> {
   const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   let url = new URL(o.url);
@@ -272,10 +304,25 @@ async function get(
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const isHttps = url.protocol === 'https:';
       const agent = isHttps ? o.httpsAgent : o.httpAgent;
-      const req = (isHttps ? https : http).get(url, { headers, signal: o.signal, ...(agent ? { agent } : {}) }, resolve);
+      const req = (isHttps ? https : http).get(url, { headers, signal: o.signal, ...(agent ? { agent } : {}) }, (res) => {
+        req.setTimeout(0);
+        // The file sink marks every chunk it takes (a 'data' listener here would start the flow early).
+        activity.last = Date.now();
+        const watchdog = setInterval(
+          () => {
+            if (activity.throttled || Date.now() - activity.last < idleTimeoutMs) return;
+            stalled = true;
+            req.destroy(new TransientError(stalledMessage(idleTimeoutMs)));
+          },
+          Math.min(STALL_CHECK_MS, Math.max(10, idleTimeoutMs / 4)),
+        );
+        watchdog.unref();
+        res.once('close', () => clearInterval(watchdog));
+        resolve(res);
+      });
       req.setTimeout(idleTimeoutMs, () => {
         stalled = true;
-        req.destroy(new TransientError(`stalled: no data for ${idleTimeoutMs} ms`));
+        req.destroy(new TransientError(stalledMessage(idleTimeoutMs)));
       });
       req.on('error', (err) => {
         if (o.signal?.aborted) reject(err);
@@ -323,25 +370,51 @@ class HashingFileSink extends Writable {
     private readonly state: HashState,
     private readonly limit: number | undefined,
     private readonly onWritten: () => void,
+    private readonly rate: { limiter: ByteRateLimiter | undefined; activity: Activity; signal: AbortSignal | undefined },
   ) {
     super({ highWaterMark: 1024 * 1024 });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.rate.activity.last = Date.now();
     this.writeAll(chunk).then(() => cb(), cb);
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    this.rate.activity.last = Date.now();
     this.writeAll(chunks.map((c) => c.chunk)).then(() => cb(), cb);
   }
 
-  /** Writes the chunks in order (one writev while it writes them whole), hashing what was written. */
+  /**
+   * Writes the chunks in order, hashing what was written. Under a rate limit, slice by slice
+   * as the limiter grants them; otherwise in one writev.
+   */
   private async writeAll(input: Buffer | Buffer[]): Promise<void> {
-    let bufs = Array.isArray(input) ? input : [input];
+    const bufs = Array.isArray(input) ? input : [input];
     const length = bufs.reduce((n, b) => n + b.length, 0);
     if (this.limit !== undefined && this.state.bytes + length > this.limit) {
       throw new DownloadFailedError(`size mismatch: the server sent more than the catalog's ${this.limit} bytes`);
     }
+    const { limiter, activity, signal } = this.rate;
+    if (!limiter) return this.writeCounted(bufs, length);
+    for (const buf of bufs) {
+      for (let off = 0; off < buf.length; off += RATE_LIMIT_SLICE_BYTES) {
+        const slice = buf.subarray(off, off + RATE_LIMIT_SLICE_BYTES);
+        activity.throttled = true;
+        try {
+          await limiter.take(slice.length, signal);
+        } finally {
+          activity.throttled = false;
+          activity.last = Date.now();
+        }
+        await this.writeCounted([slice], slice.length);
+      }
+    }
+  }
+
+  /** One writev of `input` (continued after short writes), then the hash and the count. */
+  private async writeCounted(input: Buffer[], length: number): Promise<void> {
+    let bufs = input;
     try {
       for (let left = length; left > 0; ) {
         let written = (await this.fh.writev(bufs)).bytesWritten;
@@ -361,7 +434,7 @@ class HashingFileSink extends Writable {
     } catch (err) {
       throw new LocalWriteError(errorMessage(err), { cause: err });
     }
-    if (this.state.hash) for (const b of Array.isArray(input) ? input : [input]) this.state.hash.update(b);
+    if (this.state.hash) for (const b of input) this.state.hash.update(b);
     this.state.bytes += length;
     this.onWritten();
   }

@@ -129,7 +129,14 @@ export function errorMessage(err: unknown): string {
  * stays, and the next start resumes from it. Any other abort is a cancel.
  */
 export class DownloadInterruptedError extends CoreError {
+  constructor(message = 'download interrupted: the service is stopping; it resumes at the next start') {
+    super('CANCELLED', message);
+  }
+}
+
+/** Abort reason for a download the user paused: like an interruption, the part file stays. */
+export class DownloadPausedError extends DownloadInterruptedError {
   constructor() {
-    super('CANCELLED', 'download interrupted: the service is stopping; it resumes at the next start');
+    super('download paused: the part file stays and the download resumes from it');
   }
 }

@@ -87,15 +87,18 @@ export interface EpisodeRef {
 }
 
 export interface DownloadStatusEvent extends EpisodeRef {
-  status: 'started' | 'progress' | 'completed' | 'failed' | 'cancelled';
+  /** `retrying`: an attempt failed (e.g. stalled) and the next starts from the bytes on disk. */
+  status: 'started' | 'progress' | 'retrying' | 'completed' | 'failed' | 'cancelled';
   /** Bytes on disk. */
   current: number;
   /** Expected bytes, or null while unknown. */
   total: number | null;
   /** Relative to the library root, `/`-separated; on 'completed'. */
   filePath?: string;
-  /** On 'failed'. */
+  /** On 'failed' and 'retrying'. */
   error?: string;
+  /** On 'retrying': failed attempts in a row so far. */
+  failures?: number;
   /** CoreError code, on 'failed'. */
   code?: string;
 }
@@ -313,7 +316,11 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
           total = t;
           this.emit('download_status', { ...base, status: 'progress', current, total });
         },
-        onRetry: (info) => this.log.warn({ ...base, ...info }, 'download attempt failed, retrying'),
+        onRetry: (info) => {
+          this.log.warn({ ...base, ...info }, 'download attempt failed, retrying');
+          current = info.bytes;
+          this.emit('download_status', { ...base, status: 'retrying', current, total, error: info.error, failures: info.failures });
+        },
       });
       const filePath = `${serieFolder}/${relInSeries}`;
       this.emit('download_status', {

@@ -7,6 +7,8 @@ import type { AnimeService } from '../services/anime-service.js';
 import type { DownloadService } from '../services/download-service.js';
 import type { ProgressService } from '../services/progress-service.js';
 import type { ServiceInfoService } from '../services/service-info.js';
+import type { SettingsService } from '../services/settings-service.js';
+import type { WebhookService } from '../services/webhook-service.js';
 
 /** What every resolver gets: the services, nothing of the transport. */
 export interface AppContext {
@@ -14,6 +16,8 @@ export interface AppContext {
   anime: AnimeService;
   downloads: DownloadService;
   serviceInfo: ServiceInfoService;
+  settings: SettingsService;
+  webhooks: WebhookService;
 }
 
 export const builder = new SchemaBuilder<{

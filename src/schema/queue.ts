@@ -1,11 +1,18 @@
 import { builder } from './builder.js';
 import { ProgressRef } from './progress.js';
 import { withRelease } from '../lib/async-iterators.js';
-import type { QueueStatusView } from '../services/queue-status.js';
+import type { QueueStatusView } from '../services/download-service.js';
 import type { QueueItemRecord } from '../store/queue-store.js';
 
 const DownloadStatusEnum = builder.enumType('DownloadStatus', {
-  values: ['PENDING', 'DOWNLOADING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const,
+  values: {
+    PENDING: {},
+    DOWNLOADING: {},
+    PAUSED: { description: 'Held by the user: not started, or stopped with its part file kept; resumes from those bytes.' },
+    COMPLETED: {},
+    FAILED: {},
+    CANCELLED: {},
+  } as const,
 });
 
 const QueueItemRef = builder.objectRef<QueueItemRecord>('QueueItem').implement({
@@ -39,6 +46,7 @@ const QueueStatusRef = builder.objectRef<QueueStatusView>('QueueStatus').impleme
     isRunning: t.exposeBoolean('isRunning', { description: 'False while the queue is stopped (paused).' }),
     pending: t.expose('pending', { type: [QueueItemRef] }),
     active: t.expose('active', { type: [QueueItemRef] }),
+    paused: t.expose('paused', { type: [QueueItemRef], description: 'Items held with pauseDownload, in queue order.' }),
     completed: t.expose('completed', { type: [QueueItemRef] }),
     failed: t.expose('failed', { type: [QueueItemRef] }),
     overallPercent: t.exposeFloat('overallPercent', {
@@ -91,6 +99,24 @@ builder.mutationFields((t) => ({
     resolve: (_root, { ids }, ctx) => ctx.downloads.retryFailed(ids?.map(String)),
   }),
   clearCompleted: t.int({ resolve: (_root, _args, ctx) => ctx.downloads.clearCompleted() }),
+  pauseDownload: t.field({
+    type: QueueItemRef,
+    description: 'Hold a pending or active download; an active one stops at once and keeps its part file.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => ctx.downloads.pause(String(id)),
+  }),
+  resumeDownload: t.field({
+    type: QueueItemRef,
+    description: 'Put a paused (or failed) download back in its place in the queue.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => ctx.downloads.resume(String(id)),
+  }),
+  moveInQueue: t.field({
+    type: QueueStatusRef,
+    description: 'Move a pending or paused item; position 0 starts next.',
+    args: { id: t.arg.id({ required: true }), position: t.arg.int({ required: true }) },
+    resolve: (_root, { id, position }, ctx) => ctx.downloads.move(String(id), position),
+  }),
   startQueue: t.field({ type: QueueStatusRef, resolve: (_root, _args, ctx) => ctx.downloads.start() }),
   stopQueue: t.field({ type: QueueStatusRef, resolve: (_root, _args, ctx) => ctx.downloads.stop() }),
 }));

@@ -22,6 +22,10 @@ export const SeriesRef = builder.objectRef<SeriesRecord>('Series').implement({
       resolve: (s) => s.missingEpisodes,
     }),
     missingCount: t.int({ resolve: (s) => s.missingEpisodes.length }),
+    autoDownload: t.boolean({
+      description: 'Queue new episodes of this series automatically after each scan (scheduled or manual).',
+      resolve: (s) => s.autoDownload ?? false,
+    }),
     scanError: t.exposeString('error', {
       nullable: true,
       description: 'Why the last scan could not check this series against the catalog, if it could not.',
@@ -53,6 +57,12 @@ builder.mutationFields((t) => ({
     type: ProgressRef,
     description: 'Start a library scan (progress id library_scan); returns its progress record.',
     resolve: (_root, _args, ctx) => ctx.anime.startScan(),
+  }),
+  setSeriesAutoDownload: t.field({
+    type: SeriesRef,
+    description: 'Turn automatic download of new episodes on or off for a series of the library.',
+    args: { folder: t.arg.string({ required: true }), enabled: t.arg.boolean({ required: true }) },
+    resolve: (_root, { folder, enabled }, ctx) => ctx.anime.setAutoDownload(folder, enabled),
   }),
   cancelScan: t.field({
     type: ProgressRef,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { findCatalogEpisode, type CatalogClient, type CatalogSeries } from '../core/catalog-client.js';
+import { findCatalogEpisode, type CatalogClient, type CatalogSearchHit, type CatalogSeries } from '../core/catalog-client.js';
 import { CancelledError, NotASeriesError, errorMessage } from '../core/errors.js';
 import { readSeriesInfo, resolveInside, validateFolderName } from '../core/library.js';
 import type {
@@ -18,6 +18,9 @@ import type { ProgressRecord } from './progress-types.js';
 
 /** Progress id of the library scan (the contract's). */
 export const SCAN_PROGRESS_ID = 'library_scan';
+
+/** Longest catalog search text accepted. */
+export const MAX_SEARCH_QUERY_LENGTH = 200;
 
 /** Progress id of one episode's download (the contract's). */
 export function downloadProgressId({ serieFolder, season, episode }: EpisodeRef): string {
@@ -63,6 +66,8 @@ export class AnimeService {
   private readonly logger: Logger;
   private readonly gate: RunnerGate;
   private readonly titles = new Map<string, string>();
+  /** Downloads whose record says an attempt failed; the next progress clears that. */
+  private readonly retrying = new Set<string>();
 
   constructor(options: AnimeServiceOptions) {
     this.app = options.seriesApp;
@@ -162,8 +167,23 @@ export class AnimeService {
     }
     switch (e.status) {
       case 'progress':
-        this.progress.updateProgress(id, { current: e.current, total: e.total });
+        if (this.retrying.delete(id)) {
+          this.progress.updateProgress(id, { current: e.current, total: e.total, message: null, forceBroadcast: true });
+        } else this.progress.updateProgress(id, { current: e.current, total: e.total });
         break;
+      case 'retrying': {
+        this.retrying.add(id);
+        const why = e.error?.startsWith('stalled') ? `Download ${e.error}` : `Attempt failed (${e.error ?? 'unknown error'})`;
+        this.progress.updateProgress(id, {
+          current: e.current,
+          total: e.total,
+          message: `${why}; retrying from ${e.current} bytes (attempt ${(e.failures ?? 0) + 1})`,
+          metadata: { retries: e.failures ?? 0, lastError: e.error ?? null },
+          resetRate: true,
+          forceBroadcast: true,
+        });
+        break;
+      }
       case 'completed':
         this.progress.updateProgress(id, { current: e.current, total: e.total });
         this.progress.completeProgress(id, { message: `Saved ${e.filePath}`, metadata: { filePath: e.filePath } });
@@ -179,7 +199,10 @@ export class AnimeService {
         this.progress.cancelProgress(id, { message: 'Download cancelled' });
         break;
     }
-    if (e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled') this.titles.delete(id);
+    if (e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled') {
+      this.titles.delete(id);
+      this.retrying.delete(id);
+    }
   }
 
   private async saveScan(result: ScanResult): Promise<void> {
@@ -194,6 +217,7 @@ export class AnimeService {
           ? (previous.get(s.folder)?.missingEpisodes ?? [])
           : s.missingEpisodes.map((m) => ({ season: m.season, episode: m.episode, title: m.title ?? null })),
         error: s.error ?? null,
+        autoDownload: previous.get(s.folder)?.autoDownload ?? false,
       })),
     );
   }
@@ -222,6 +246,7 @@ export class AnimeService {
       // A new folder holds no episode yet: every catalog episode is missing.
       missingEpisodes: allEpisodes(added.catalog),
       error: null,
+      autoDownload: false,
     };
     await this.library.put(record);
     return record;
@@ -243,6 +268,11 @@ export class AnimeService {
     return record;
   }
 
+  /** True while a library scan runs. */
+  isScanning(): boolean {
+    return this.app.scanning || this.isActive(SCAN_PROGRESS_ID);
+  }
+
   /** Cancels the running scan; null when none runs. */
   async cancelScan(): Promise<ProgressRecord | null> {
     const remote = this.remote<ProgressRecord | null>('cancelScan', []);
@@ -250,6 +280,33 @@ export class AnimeService {
     if (!this.isActive(SCAN_PROGRESS_ID)) return null;
     this.app.cancelScan();
     return this.progress.cancelProgress(SCAN_PROGRESS_ID, { message: 'Scan cancelled' });
+  }
+
+  /**
+   * Marks a scanned series for automatic download: after each scan its missing episodes are
+   * queued. The series must be in the library (added or scanned).
+   */
+  async setAutoDownload(folder: string, enabled: boolean): Promise<SeriesRecord> {
+    const remote = this.remote<SeriesRecord>('setAutoDownload', [folder, enabled]);
+    if (remote) return remote;
+    const series = await this.getSeries(folder);
+    if (!series) {
+      await this.checkSeriesFolder(folder); // says what is wrong with the folder, if anything
+      throw new ServiceError('NOT_IN_LIBRARY', `"${folder}" has not been scanned yet: run startScan first`);
+    }
+    const record = { ...series, autoDownload: enabled };
+    await this.library.put(record);
+    return record;
+  }
+
+  /** Asks the catalog's search for series matching `query` (to find a key for addSeries). */
+  searchCatalog(query: string): Promise<CatalogSearchHit[]> {
+    const q = query.trim();
+    if (!q) throw new BadInputError('query: must not be empty');
+    if (q.length > MAX_SEARCH_QUERY_LENGTH) {
+      throw new BadInputError(`query: at most ${MAX_SEARCH_QUERY_LENGTH} characters, got ${q.length}`);
+    }
+    return this.catalog.search(q);
   }
 
   listLibrary(): Promise<SeriesRecord[]> {

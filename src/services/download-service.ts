@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DownloadInterruptedError } from '../core/errors.js';
+import { DownloadInterruptedError, DownloadPausedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
 import type { AsyncQueueStore, QueueItemRecord } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
-import { BadInputError, ServiceError } from './errors.js';
+import { BadInputError, NotFoundError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
+import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
+import { QUEUE_PROGRESS_ID, announceQueue, percentDone, type QueueAction } from './queue-progress.js';
 import type { ProgressRecord } from './progress-types.js';
-import { isOpen, queueStatus, type QueueStatusView } from './queue-status.js';
 import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 
-/** Progress id of the queue (the contract's). */
-export const QUEUE_PROGRESS_ID = 'download_queue';
 /** Most episodes one enqueue call may add. */
 export const MAX_ENQUEUE = 1_000;
 const RUNNING_FLAG = 'queue_running';
@@ -23,24 +22,32 @@ export interface DownloadServiceOptions {
   progress: ProgressService;
   store: AsyncQueueStore;
   logger: Logger;
-  /** Downloads at once. @default 1 */
+  /** Downloads at once; change it live with setConcurrency. @default 1 */
   concurrency?: number;
   /** Where changes run when this instance does not run the queue. @default LOCAL_GATE (one process) */
   gate?: RunnerGate;
 }
 
-type QueueAction =
-  | 'enqueued'
-  | 'started'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'removed'
-  | 'retried'
-  | 'cleared'
-  | 'resumed'
-  | 'queue_started'
-  | 'queue_stopped';
+export interface QueueStatusView {
+  isRunning: boolean;
+  pending: QueueItemRecord[];
+  active: QueueItemRecord[];
+  /** Held with pause(), in queue order. */
+  paused: QueueItemRecord[];
+  completed: QueueItemRecord[];
+  failed: QueueItemRecord[];
+  overallPercent: number;
+}
+
+/** `list` with `item` moved to index `position` (clamped to the end). */
+function moveTo<T>(list: readonly T[], item: T, position: number): T[] {
+  const rest = list.filter((x) => x !== item);
+  rest.splice(Math.min(position, rest.length), 0, item);
+  return rest;
+}
+
+/** Not finished: it still has a place in the queue. */
+const isOpen = (status: QueueItemRecord['status']) => status === 'PENDING' || status === 'DOWNLOADING' || status === 'PAUSED';
 
 const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
   a.serieFolder === b.serieFolder && a.season === b.season && a.episode === b.episode;
@@ -59,7 +66,7 @@ export class DownloadService {
   private readonly progress: ProgressService;
   private readonly store: AsyncQueueStore;
   private readonly logger: Logger;
-  private readonly concurrency: number;
+  private concurrency: number;
   private readonly gate: RunnerGate;
   private items: QueueItemRecord[] = [];
   private running = true;
@@ -74,7 +81,7 @@ export class DownloadService {
     this.progress = options.progress;
     this.store = options.store;
     this.logger = options.logger;
-    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.concurrency = Math.max(MIN_DOWNLOAD_CONCURRENCY, options.concurrency ?? 1);
     this.gate = options.gate ?? LOCAL_GATE;
   }
 
@@ -132,7 +139,10 @@ export class DownloadService {
     const resumed: string[] = [];
     for (const item of this.items) {
       const id = downloadProgressId(item);
-      if (item.status === 'PENDING') {
+      if (item.status === 'PAUSED') {
+        // A paused download's record stays as it was (PENDING, saying paused) until it is resumed.
+        this.progress.claimInterrupted(id);
+      } else if (item.status === 'PENDING') {
         if (!this.progress.claimInterrupted(id)) continue;
         resumed.push(id);
         // Nothing runs it until the queue does: say so rather than show it IN_PROGRESS.
@@ -168,25 +178,50 @@ export class DownloadService {
     if (this.gate.local && !this.stopped) return this.localStatus();
     const items = await this.store.load();
     const running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
-    return queueStatus(items, running, (i) => this.progressOf(i));
+    return this.viewOf(items, running);
   }
 
   private localStatus(): QueueStatusView {
-    return queueStatus(this.items, this.running, (i) => this.progressOf(i));
+    return this.viewOf(this.items, this.running);
+  }
+
+  private viewOf(items: readonly QueueItemRecord[], isRunning: boolean): QueueStatusView {
+    const by = (s: QueueItemRecord['status']) => items.filter((i) => i.status === s);
+    const open = items.filter((i) => isOpen(i.status));
+    return {
+      isRunning,
+      pending: by('PENDING'),
+      active: by('DOWNLOADING'),
+      paused: by('PAUSED'),
+      completed: by('COMPLETED'),
+      failed: by('FAILED'),
+      // Bytes done over bytes expected across unfinished items; 100 once all queued work is done.
+      overallPercent:
+        open.length === 0 ? (items.some((i) => i.status === 'COMPLETED') ? 100 : 0) : percentDone(open, (item) => this.progressOf(item)),
+    };
   }
 
   get(id: string): QueueItemRecord | null {
     return this.items.find((i) => i.id === id) ?? null;
   }
 
-  /** The live progress record of an item while it has one. */
-  progressOf(item: QueueItemRecord): ProgressRecord | null {
-    if (item.status !== 'DOWNLOADING') return null;
-    return this.progress.activeRecord(downloadProgressId(item));
+  /** Every item of one episode, whatever its status. */
+  itemsOf(ref: EpisodeRef): QueueItemRecord[] {
+    return this.items.filter((i) => sameEpisode(i, ref));
   }
 
+  /** The live progress record of an item while it has one (running, or paused after it ran). */
+  progressOf(item: QueueItemRecord): ProgressRecord | null {
+    if (item.status === 'DOWNLOADING') return this.progress.getProgress(downloadProgressId(item));
+    if (item.status !== 'PAUSED') return null;
+    // A paused item that never ran has no record of its own (an older one may be finished).
+    const record = this.progress.getProgress(downloadProgressId(item));
+    return record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record : null;
+  }
+
+  /** Items not yet finished: waiting, running or paused. */
   private unfinished(): QueueItemRecord[] {
-    return this.items.filter(isOpen);
+    return this.items.filter((i) => isOpen(i.status));
   }
 
   /** Runs `name` on the queue runner when it is not this instance; undefined when it is. */
@@ -286,7 +321,7 @@ export class DownloadService {
     if (remote) return remote;
     const item = this.get(id);
     if (!item) return null;
-    if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') return item;
+    if (!isOpen(item.status)) return item;
     const before = { ...item };
     item.status = 'CANCELLED';
     item.completedAt = Date.now();
@@ -327,7 +362,7 @@ export class DownloadService {
     const gone = this.items.filter((i) => wanted.has(i.id));
     if (!gone.length) return 0;
     await this.store.remove(gone.map((i) => i.id));
-    const open = gone.filter(isOpen);
+    const open = gone.filter((i) => isOpen(i.status));
     for (const item of open) item.status = 'CANCELLED';
     this.items = this.items.filter((i) => !wanted.has(i.id));
     const settled = Promise.all(open.map((i) => this.stopOrDiscard(i)));
@@ -358,6 +393,118 @@ export class DownloadService {
       this.pump();
     }
     return retried.map((i) => ({ ...i }));
+  }
+
+  /**
+   * Holds an item. A running download stops at once and keeps its part file; its progress
+   * record goes back to PENDING saying it is paused. Resolves once the part file is closed.
+   */
+  async pause(id: string): Promise<QueueItemRecord> {
+    const remote = this.remote<QueueItemRecord>('pause', [id]);
+    if (remote) return remote;
+    const item = this.mustGet(id);
+    if (item.status === 'PAUSED') return { ...item };
+    if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') {
+      throw new BadInputError(`id: only a pending or downloading item can be paused; "${id}" is ${item.status}`);
+    }
+    item.status = 'PAUSED';
+    await this.store.save([item]);
+    const run = this.downloading.get(item.id);
+    if (run) {
+      run.controller.abort(new DownloadPausedError());
+      await Promise.race([run.settled, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
+      if (item.status !== 'PAUSED') return { ...item }; // it completed before it could stop
+    }
+    const progressId = downloadProgressId(item);
+    if (this.progressOf(item)) {
+      const record = this.progress.getProgress(progressId)!;
+      this.progress.updateProgress(progressId, {
+        status: 'PENDING',
+        message: `Paused at ${record.current} bytes; resumes from them`,
+        metadata: { paused: true },
+        resetRate: true,
+        forceBroadcast: true,
+      });
+    }
+    this.announce('paused', { itemId: item.id });
+    return { ...item };
+  }
+
+  /**
+   * Puts a paused (or failed) item back in its place in the queue: it starts when its turn
+   * comes and continues from the bytes it has. An item already waiting or running is returned
+   * as it is.
+   */
+  async resume(id: string): Promise<QueueItemRecord> {
+    const remote = this.remote<QueueItemRecord>('resume', [id]);
+    if (remote) return remote;
+    const item = this.mustGet(id);
+    if (item.status === 'PENDING' || item.status === 'DOWNLOADING') return { ...item };
+    if (item.status !== 'PAUSED' && item.status !== 'FAILED') {
+      throw new BadInputError(`id: only a paused or failed item can be resumed; "${id}" is ${item.status}`);
+    }
+    if (item.status === 'FAILED') {
+      item.retryCount++;
+      item.error = null;
+      item.completedAt = null;
+    }
+    item.status = 'PENDING';
+    await this.store.save([item]);
+    const progressId = downloadProgressId(item);
+    const record = this.progress.activeRecord(progressId);
+    if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
+      this.progress.updateProgress(progressId, {
+        message: 'Resumed; waits for its turn in the queue',
+        metadata: { paused: false },
+        forceBroadcast: true,
+      });
+    }
+    this.announce('unpaused', { itemId: item.id });
+    this.pump();
+    return { ...item };
+  }
+
+  /**
+   * Moves a pending or paused item to `position` among the waiting (pending and paused)
+   * items: 0 starts next; a position past the end puts it last. The new order is persisted.
+   */
+  async move(id: string, position: number): Promise<QueueStatusView> {
+    const remote = this.remote<QueueStatusView>('move', [id, position]);
+    if (remote) return remote;
+    if (!Number.isInteger(position) || position < 0) {
+      throw new BadInputError(`position: must be a whole number from 0 (starts next), got ${position}`);
+    }
+    const item = this.mustGet(id);
+    if (item.status !== 'PENDING' && item.status !== 'PAUSED') {
+      throw new BadInputError(`id: only a pending or paused item can be moved; "${id}" is ${item.status}`);
+    }
+    const waiting = this.items.filter((i) => i.status === 'PENDING' || i.status === 'PAUSED');
+    const slots = waiting.map((i) => i.position);
+    const order = moveTo(waiting, item, position);
+    const changed = order.filter((it, k) => it.position !== slots[k]);
+    order.forEach((it, k) => (it.position = slots[k]!));
+    if (changed.length) {
+      this.items.sort((a, b) => a.position - b.position);
+      await this.store.save(changed);
+      this.announce('moved', { itemId: item.id, position: order.indexOf(item) });
+      this.pump();
+    }
+    return this.localStatus();
+  }
+
+  /** Downloads at once from now on; running ones are not stopped when it shrinks. */
+  setConcurrency(concurrency: number): void {
+    if (!Number.isInteger(concurrency) || concurrency < MIN_DOWNLOAD_CONCURRENCY || concurrency > MAX_DOWNLOAD_CONCURRENCY) {
+      throw new BadInputError(`downloadConcurrency: must be from ${MIN_DOWNLOAD_CONCURRENCY} to ${MAX_DOWNLOAD_CONCURRENCY}, got ${concurrency}`);
+    }
+    this.concurrency = concurrency;
+    this.pump();
+  }
+
+  private mustGet(id: string): QueueItemRecord {
+    const item = this.get(id);
+    if (!item) throw new NotFoundError(`no queue item with id "${id}"`);
+    return item;
   }
 
   async clearCompleted(): Promise<number> {
@@ -420,7 +567,8 @@ export class DownloadService {
       .download(item, controller.signal)
       .then(
         (result) => {
-          if (item.status !== 'DOWNLOADING') return;
+          // Paused too late: the file is complete and in place, so the item is done.
+          if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return;
           // The download's COMPLETED event goes to the log first: a crash between the two
           // writes then leaves a finished record and an item that resumes (and finds its
           // file), never a COMPLETED item whose record a restart fails as interrupted.
@@ -461,31 +609,7 @@ export class DownloadService {
 
   /** Reports a queue change through ProgressService (never straight to subscribers). */
   private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
-    const s = this.localStatus();
-    const counts = {
-      pending: s.pending.length,
-      active: s.active.length,
-      completed: s.completed.length,
-      failed: s.failed.length,
-    };
-    const open = counts.pending + counts.active;
-    const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
-    const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
-    const finished = counts.completed + counts.failed;
-    // Only a record this instance produces can be updated (another runner's is adopted first).
-    const live = this.progress.isProducing(QUEUE_PROGRESS_ID);
-    if (!live) {
-      if (open === 0 && action !== 'cleared' && action !== 'queue_started' && action !== 'queue_stopped') return;
-      this.progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { metadata, message });
-    }
-    this.progress.updateProgress(QUEUE_PROGRESS_ID, {
-      current: finished,
-      total: finished + open,
-      message,
-      metadata,
-      forceBroadcast: true,
-    });
-    if (open === 0) this.progress.completeProgress(QUEUE_PROGRESS_ID, { message });
+    announceQueue(this.progress, this.localStatus(), action, extra);
   }
 
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */

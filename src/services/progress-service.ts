@@ -92,6 +92,8 @@ export interface UpdateOptions {
   status?: 'PENDING' | 'IN_PROGRESS';
   /** Broadcast now, even inside the throttle window. */
   forceBroadcast?: boolean;
+  /** Forget the measured speed (and so the ETA): the transfer paused or restarts elsewhere. */
+  resetRate?: boolean;
 }
 
 export interface FinishOptions {
@@ -197,6 +199,7 @@ export class ProgressService {
   private readonly finishing = new Map<string, ProgressRecord>();
   private readonly handlers = new Map<ProgressHandler, Map<ProgressEventName, () => void>>();
   private readonly listenings = new Set<{ head: number }>();
+  private readonly deliveredWriters = new Set<(events: readonly ProgressEvent[]) => void>();
   private pending: JournalEntry[] = [];
   /** Batches handed to an asynchronous journal and not yet written. */
   private writing: JournalEntry[][] = [];
@@ -284,6 +287,8 @@ export class ProgressService {
     const current = update.current ?? prev.current;
     const total = update.total !== undefined ? update.total : prev.total;
     const status = update.status ?? prev.status;
+    if (update.resetRate) tracked.sample = { at: now, current: Number.POSITIVE_INFINITY };
+    // A reset sample (or a current below it) makes nextSpeed start over.
     const speed = nextSpeed(tracked.sample, prev.speed, current, now);
     tracked.record = {
       ...prev,
@@ -373,6 +378,18 @@ export class ProgressService {
 
   cancelProgress(id: string, options: FinishOptions = {}): ProgressRecord {
     return this.finish(id, 'CANCELLED', null, options);
+  }
+
+  /**
+   * Runs `writer` with every batch of events. With SQLite it runs inside the transaction that
+   * appends them to the log, so what it writes (an outbox) commits with the events or not at
+   * all; it must be synchronous, and a throw rolls the batch back. With Redis it runs with
+   * every batch delivered to this instance, after it is in the log. Returns its remover.
+   */
+  addJournalWriter(writer: (events: readonly ProgressEvent[]) => void): () => void {
+    if (this.sync) return this.sync.addWriter(writer);
+    this.deliveredWriters.add(writer);
+    return () => this.deliveredWriters.delete(writer);
   }
 
   private finish(id: string, status: ProgressStatus, error: string | null, options: FinishOptions): ProgressRecord {
@@ -641,6 +658,13 @@ export class ProgressService {
         this.view.set(p.id, p);
       }
       this.pubsub.publish(event);
+    }
+    for (const writer of this.deliveredWriters) {
+      try {
+        writer(events);
+      } catch (err) {
+        this.logger.error({ err }, 'journal writer failed');
+      }
     }
   }
 

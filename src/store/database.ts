@@ -51,6 +51,24 @@ const MIGRATIONS: readonly string[] = [
      epoch TEXT NOT NULL,
      since INTEGER NOT NULL
    );`,
+  `CREATE TABLE webhooks (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     payload TEXT NOT NULL
+   );
+   CREATE TABLE webhook_outbox (
+     webhook_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     cursor TEXT NOT NULL,
+     event_type TEXT NOT NULL,
+     body TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     first_failed_at INTEGER,
+     next_attempt_at INTEGER NOT NULL DEFAULT 0,
+     last_status INTEGER,
+     last_error TEXT,
+     PRIMARY KEY (webhook_id, seq)
+   );`,
 ];
 
 /**

@@ -14,6 +14,8 @@ export interface SeriesRecord {
   missingEpisodes: EpisodeRecord[];
   /** Why the last scan could not check it, if it could not. */
   error: string | null;
+  /** Queue its missing episodes after each scan. Absent in records from before it existed: false. */
+  autoDownload?: boolean;
 }
 
 /** The library as both backends serve it (SQLite through `asyncLibraryStore`, Redis). */

@@ -1,6 +1,7 @@
 import type { Db } from './database.js';
 
-export type DownloadStatus = 'PENDING' | 'DOWNLOADING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+/** PAUSED: held by the user; its part file (if any) stays and it resumes from it. */
+export type DownloadStatus = 'PENDING' | 'DOWNLOADING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
 /** One episode in the download queue, as persisted. Times are epoch ms. */
 export interface QueueItemRecord {

@@ -17,6 +17,8 @@ export interface SyncJournal {
   /** After a failed appendNow: the events, published with cursors of a new epoch. */
   publishUnwritten(batch: JournalBatch): ProgressEvent[];
   takePruned(): { events: number; history: number };
+  /** Runs `writer` with every batch inside the transaction that appends it (see ProgressService.addJournalWriter). */
+  addWriter(writer: (events: readonly ProgressEvent[]) => void): () => void;
   checkCursorNow(cursor: string): CursorCheck;
   readAfterNow(after: number, limit: number): ProgressEvent[];
   readonly store: ProgressStore;
@@ -36,6 +38,7 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader, Sync
   private readonly listeners = new Set<JournalListener>();
   private seq: number;
   private pruned = { events: 0, history: 0 };
+  private readonly writers = new Set<(events: readonly ProgressEvent[]) => void>();
 
   /** Over the tables of `persistence` (tests wrap it to make writes fail). */
   constructor(persistence: ProgressPersistence) {
@@ -98,6 +101,7 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader, Sync
     let pruned = { events: 0, history: 0 };
     this.persistence.atomically(() => {
       this.log.append(events);
+      for (const writer of this.writers) writer(events);
       this.store.finish(batch.finished);
       this.store.saveActive(batch.active);
       if (batch.prune) {
@@ -124,6 +128,11 @@ export class SqliteJournal implements ProgressJournal, ProgressStateReader, Sync
     this.log.renewEpoch(this.seq);
     this.publish(events);
     return events;
+  }
+
+  addWriter(writer: (events: readonly ProgressEvent[]) => void): () => void {
+    this.writers.add(writer);
+    return () => this.writers.delete(writer);
   }
 
   takePruned(): { events: number; history: number } {

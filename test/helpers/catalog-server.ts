@@ -62,6 +62,8 @@ export interface RequestLogEntry {
   range?: string;
   /** Status answered (0 if none was, e.g. the connection was dropped first). */
   status: number;
+  /** Body bytes of media written to the socket for this request (so far). */
+  bytesSent: number;
 }
 
 export interface MediaInfo {
@@ -199,7 +201,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     return st;
   };
 
-  const serveMedia = async (req: http.IncomingMessage, res: http.ServerResponse, m: MediaState, path: string) => {
+  const serveMedia = async (req: http.IncomingMessage, res: http.ServerResponse, m: MediaState, entry: RequestLogEntry, path: string) => {
     const b = m.behaviour;
     m.requests++;
     const st = statsOf(path);
@@ -242,6 +244,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
       const piece = body.subarray(sent, Math.min(limit, sent + chunk));
       sent += piece.length;
       st.bytesSent += piece.length;
+      entry.bytesSent += piece.length;
       if (!res.write(piece)) {
         await new Promise<void>((r) => {
           const done = () => (res.off('drain', done).off('close', done), r());
@@ -267,7 +270,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
       return sendBody(res, route.status ?? 200, route.body, route.contentType, route.headers);
     }
     const m = media.get(u.pathname);
-    if (m) return serveMedia(req, res, m, u.pathname);
+    if (m) return serveMedia(req, res, m, entry, u.pathname);
     const s = /^\/series\/([^/]+)$/.exec(u.pathname);
     if (s) {
       const found = series.get(decodeURIComponent(s[1]!));
@@ -289,6 +292,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
       path: req.url ?? '/',
       ...(req.headers.range ? { range: req.headers.range } : {}),
       status: 0,
+      bytesSent: 0,
     };
     requests.push(entry);
     const origWriteHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;

@@ -76,8 +76,9 @@ async function app(overrides: Parameters<typeof startTestApp>[0] = {}): Promise<
 async function catalogWithShow(): Promise<CatalogServer> {
   const c = await startCatalogServer();
   cleanups.push(() => c.close());
-  // ~2 s of download, so that the watch sees it running.
-  c.addEpisode('naruto', 'Naruto', 1, 1, 160_000, { behaviour: { bytesPerSecond: 80_000 } });
+  // ~8 s of download, so that the watch sees it running even when starting the CLI and its
+  // WebSocket takes several seconds on a busy machine.
+  c.addEpisode('naruto', 'Naruto', 1, 1, 160_000, { behaviour: { bytesPerSecond: 20_000 } });
   // Bytes that never match the catalog's checksum: this download fails.
   c.addEpisode('naruto', 'Naruto', 1, 2, 20_000, { sha256: '0'.repeat(64) });
   return c;

@@ -29,6 +29,7 @@ export const library: Command = {
         { header: 'NAME', value: (s) => s.name, max: 32 },
         { header: 'KEY', value: (s) => s.key, max: 24 },
         { header: 'MISSING', value: (s) => String(s.missingCount), right: true },
+        { header: 'AUTO', value: (s) => (s.autoDownload ? 'on' : '-') },
         { header: 'EPISODES MISSING', value: (s) => missingList(s) },
       ]),
     );

@@ -8,6 +8,7 @@ function progressCell(item: QueueItemFieldsFragment): string {
   const p = item.progress;
   if (item.status === 'COMPLETED') return '100%';
   if (!p) return '-';
+  if (item.status === 'PAUSED') return `${formatPercent(p.percent).trim()} ${formatBytes(p.current)} kept`;
   const bytes = p.total ? `${formatBytes(p.current)}/${formatBytes(p.total)}` : formatBytes(p.current);
   return `${formatPercent(p.percent).trim()} ${bytes} ${p.speed ? formatSpeed(p.speed) : ''}`.trim();
 }
@@ -24,17 +25,18 @@ export function queueItemsTable(items: readonly QueueItemFieldsFragment[]): stri
   ]);
 }
 
-/** "Queue running · 2 pending, 1 active, 3 completed, 0 failed · 42% overall" */
+/** "Queue running · 2 pending, 1 active, 1 paused, 3 completed, 0 failed · 42% overall" */
 export function queueSummary(q: QueueStatusFieldsFragment): string {
   return (
     `Queue ${q.isRunning ? 'running' : 'stopped'} · ${q.pending.length} pending, ${q.active.length} active, ` +
+    `${q.paused.length ? `${q.paused.length} paused, ` : ''}` +
     `${q.completed.length} completed, ${q.failed.length} failed · ${Math.floor(q.overallPercent)}% overall`
   );
 }
 
 export function printQueue(ctx: CliContext, q: QueueStatusFieldsFragment): void {
   ctx.print(queueSummary(q));
-  const items = [...q.active, ...q.pending, ...q.failed, ...q.completed];
+  const items = [...q.active, ...q.pending, ...q.paused, ...q.failed, ...q.completed];
   if (items.length) ctx.print(queueItemsTable(items));
 }
 

@@ -3,6 +3,17 @@ import { expectPositionals, parseEnumList, PROGRESS_TYPES, type Command } from '
 import { chooseRenderer } from '../watch/choose-renderer.js';
 import { runWatchSession } from '../watch/session.js';
 import { WatchTracker } from '../watch/tracker.js';
+import { isPaused, type Progress } from '../watch/describe.js';
+
+/** Work that moves: not a paused download, not a queue holding nothing but paused items. */
+function busy(p: Progress): boolean {
+  if (isPaused(p)) return false;
+  if (p.type === 'QUEUE') {
+    const m = (p.metadata ?? {}) as { pending?: number; active?: number };
+    if (m.pending === 0 && m.active === 0) return false;
+  }
+  return true;
+}
 
 export const watch: Command = {
   name: 'watch',
@@ -15,7 +26,7 @@ export const watch: Command = {
     const exitWhenIdle = args.values['exit-when-idle'] === true;
     // Over HTTP first: says at once (exit 3) when the service is not there or refuses the token.
     const { activeProgress } = await ctx.client.request(ActiveProgressDocument, { types });
-    if (exitWhenIdle && activeProgress.length === 0) {
+    if (exitWhenIdle && !activeProgress.some(busy)) {
       if (!ctx.json) ctx.warn('Nothing is active.');
       return;
     }
@@ -29,7 +40,8 @@ export const watch: Command = {
         notice: (text) => renderer.notice(text),
         poll: exitWhenIdle
           ? async () =>
-              tracker.active.size === 0 && (await ctx.client.request(ActiveProgressDocument, { types })).activeProgress.length === 0
+              ![...tracker.active.values()].some(busy) &&
+              !(await ctx.client.request(ActiveProgressDocument, { types })).activeProgress.some(busy)
           : undefined,
       });
       if (end === 'ended') renderer.notice('The service ended the stream.');

@@ -7,6 +7,13 @@ export const FINISHED_STATUSES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
 export const isFinished = (p: Progress): boolean => FINISHED_STATUSES.has(p.status);
 
+/** A download held with pauseDownload: its record waits PENDING with metadata.paused. */
+export const isPaused = (p: Progress): boolean =>
+  p.type === 'DOWNLOAD' && p.status === 'PENDING' && (p.metadata as { paused?: unknown } | null)?.paused === true;
+
+/** The icon of an operation: statusIcon, with ⏸ for a paused download. */
+export const progressIcon = (p: Progress): string => (isPaused(p) ? '⏸' : statusIcon(p.status));
+
 /** ✔ completed, ✖ failed, ⊘ cancelled, ▶ running, … pending */
 export function statusIcon(status: string): string {
   switch (status) {
@@ -27,6 +34,7 @@ export function statusIcon(status: string): string {
 export function progressDetail(p: Progress): string {
   if (p.type === 'DOWNLOAD') {
     const bytes = p.total ? `${formatBytes(p.current)}/${formatBytes(p.total)}` : formatBytes(p.current);
+    if (isPaused(p)) return `paused · ${bytes} kept`;
     return `${bytes} · ${formatSpeed(p.speed)} · ETA ${formatDuration(p.eta)}`;
   }
   if (p.type === 'QUEUE') return p.message ?? '';
@@ -54,5 +62,5 @@ export function finishedLine(p: Progress): string {
 
 /** A one-line state of an unfinished operation (plain output). */
 export function progressLine(p: Progress): string {
-  return `${statusIcon(p.status)} ${p.title} ${formatPercent(p.percent).trim()} ${progressDetail(p)}`.trimEnd();
+  return `${progressIcon(p)} ${p.title} ${formatPercent(p.percent).trim()} ${progressDetail(p)}`.trimEnd();
 }

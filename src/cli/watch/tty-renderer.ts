@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { ProgressEventMessage } from '../../client/index.js';
 import { truncate } from '../format.js';
-import { finishedLine, progressDetail, statusIcon, type Progress } from './describe.js';
+import { finishedLine, isPaused, progressDetail, progressIcon, statusIcon, type Progress } from './describe.js';
 import type { WatchRenderer } from './renderer.js';
 
 const BAR_SIZE = 24;
@@ -76,7 +76,7 @@ export function createTtyRenderer(stream: NodeJS.WriteStream, options: { showQue
         return;
       }
       if (p.type === 'DOWNLOAD') downloads.set(p.id, p);
-      const data = payload(statusIcon(p.status), p.title, p.status === 'PENDING' ? 'queued' : progressDetail(p));
+      const data = payload(progressIcon(p), p.title, p.status === 'PENDING' && !isPaused(p) ? 'queued' : progressDetail(p));
       const bar = bars.get(p.id);
       if (bar) bar.update(Math.floor(p.percent), data);
       else {

@@ -21,8 +21,8 @@ type Documents = {
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": typeof types.ActiveProgressDocument,
     "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n": typeof types.ProgressHistoryDocument,
     "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n": typeof types.QueueItemFieldsFragmentDoc,
-    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": typeof types.QueueStatusFieldsFragmentDoc,
-    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.SeriesFieldsFragmentDoc,
+    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": typeof types.QueueStatusFieldsFragmentDoc,
+    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": typeof types.SeriesFieldsFragmentDoc,
     "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n": typeof types.LibraryDocument,
     "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": typeof types.SeriesDocument,
     "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueDocument,
@@ -39,6 +39,20 @@ type Documents = {
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueUpdatedDocument,
     "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n": typeof types.ServiceInfoDocument,
+    "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.PauseDownloadDocument,
+    "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.ResumeDownloadDocument,
+    "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.MoveInQueueDocument,
+    "\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n": typeof types.SetSeriesAutoDownloadDocument,
+    "\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n": typeof types.SearchCatalogDocument,
+    "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": typeof types.SettingsFieldsFragmentDoc,
+    "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n": typeof types.SettingsDocument,
+    "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n": typeof types.UpdateSettingsDocument,
+    "\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n": typeof types.WebhookFieldsFragmentDoc,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n": typeof types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n": typeof types.WebhooksDocument,
+    "\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n": typeof types.AddWebhookDocument,
+    "\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n": typeof types.RemoveWebhookDocument,
+    "\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n": typeof types.TestWebhookDocument,
 };
 const documents: Documents = {
     "\n  fragment ProgressFields on Progress {\n    id\n    type\n    status\n    title\n    message\n    percent\n    current\n    total\n    speed\n    eta\n    error\n    metadata\n    startedAt\n    updatedAt\n    completedAt\n  }\n": types.ProgressFieldsFragmentDoc,
@@ -48,8 +62,8 @@ const documents: Documents = {
     "\n  query ActiveProgress($types: [ProgressType!]) {\n    activeProgress(types: $types) {\n      ...ProgressFields\n    }\n  }\n": types.ActiveProgressDocument,
     "\n  query ProgressHistory($types: [ProgressType!], $statuses: [ProgressStatus!], $first: Int, $after: String) {\n    progressHistory(types: $types, statuses: $statuses, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ProgressFields\n        }\n      }\n    }\n  }\n": types.ProgressHistoryDocument,
     "\n  fragment QueueItemFields on QueueItem {\n    id\n    serieFolder\n    serieName\n    season\n    episode\n    status\n    error\n    retryCount\n    addedAt\n    startedAt\n    completedAt\n    filePath\n    progress {\n      ...ProgressFields\n    }\n  }\n": types.QueueItemFieldsFragmentDoc,
-    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": types.QueueStatusFieldsFragmentDoc,
-    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.SeriesFieldsFragmentDoc,
+    "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n": types.QueueStatusFieldsFragmentDoc,
+    "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n": types.SeriesFieldsFragmentDoc,
     "\n  query Library {\n    library {\n      ...SeriesFields\n    }\n  }\n": types.LibraryDocument,
     "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": types.SeriesDocument,
     "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueDocument,
@@ -66,6 +80,20 @@ const documents: Documents = {
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueUpdatedDocument,
     "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n": types.ServiceInfoDocument,
+    "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.PauseDownloadDocument,
+    "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.ResumeDownloadDocument,
+    "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n": types.MoveInQueueDocument,
+    "\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n": types.SetSeriesAutoDownloadDocument,
+    "\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n": types.SearchCatalogDocument,
+    "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n": types.SettingsFieldsFragmentDoc,
+    "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n": types.SettingsDocument,
+    "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n": types.UpdateSettingsDocument,
+    "\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n": types.WebhookFieldsFragmentDoc,
+    "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n": types.WebhookDeliveryFieldsFragmentDoc,
+    "\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n": types.WebhooksDocument,
+    "\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n": types.AddWebhookDocument,
+    "\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n": types.RemoveWebhookDocument,
+    "\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n": types.TestWebhookDocument,
 };
 
 /**
@@ -113,11 +141,11 @@ export function graphql(source: "\n  fragment QueueItemFields on QueueItem {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"];
+export function graphql(source: "\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  fragment QueueStatusFields on QueueStatus {\n    isRunning\n    overallPercent\n    pending {\n      ...QueueItemFields\n    }\n    active {\n      ...QueueItemFields\n    }\n    paused {\n      ...QueueItemFields\n    }\n    completed {\n      ...QueueItemFields\n    }\n    failed {\n      ...QueueItemFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment SeriesFields on Series {\n    key\n    name\n    folder\n    autoDownload\n    missingCount\n    missingEpisodes {\n      season\n      episode\n      title\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -182,6 +210,62 @@ export function graphql(source: "\n  subscription QueueUpdated {\n    queueUpdat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetSeriesAutoDownload($folder: String!, $enabled: Boolean!) {\n    setSeriesAutoDownload(folder: $folder, enabled: $enabled) {\n      ...SeriesFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n"): (typeof documents)["\n  query SearchCatalog($query: String!) {\n    searchCatalog(query: $query) {\n      key\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n"): (typeof documents)["\n  fragment SettingsFields on Settings {\n    speedLimit\n    autoScanInterval\n    downloadConcurrency\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n"): (typeof documents)["\n  query Settings {\n    settings {\n      ...SettingsFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSettings($input: SettingsInput!) {\n    updateSettings(input: $input) {\n      ...SettingsFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n"): (typeof documents)["\n  fragment WebhookFields on Webhook {\n    id\n    url\n    types\n    statuses\n    signed\n    pending\n    lastDelivery {\n      ...WebhookDeliveryFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n"): (typeof documents)["\n  fragment WebhookDeliveryFields on WebhookDelivery {\n    cursor\n    httpStatus\n    ok\n    attempts\n    at\n    error\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n"): (typeof documents)["\n  query Webhooks {\n    webhooks {\n      ...WebhookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddWebhook($url: String!, $types: [ProgressType!], $statuses: [ProgressStatus!], $secret: String) {\n    addWebhook(url: $url, types: $types, statuses: $statuses, secret: $secret) {\n      ...WebhookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveWebhook($id: ID!) {\n    removeWebhook(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n"): (typeof documents)["\n  mutation TestWebhook($id: ID!) {\n    testWebhook(id: $id) {\n      ...WebhookDeliveryFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
