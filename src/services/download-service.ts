@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DownloadInterruptedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
+import type { SeriesRecord } from '../store/library-store.js';
 import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
 import { BadInputError, ServiceError } from './errors.js';
@@ -186,15 +187,16 @@ export class DownloadService {
   /**
    * Appends episodes (FIFO). Everything is checked first; one bad episode refuses the
    * whole request and nothing changes. An episode already pending or active is returned
-   * as it is, not queued twice.
+   * as it is, not queued twice. One whose file is in the library already is refused
+   * (ALREADY_IN_LIBRARY) unless `replace`.
    */
-  async enqueue(episodes: readonly EpisodeRef[]): Promise<QueueItemRecord[]> {
+  async enqueue(episodes: readonly EpisodeRef[], options: { replace?: boolean } = {}): Promise<QueueItemRecord[]> {
     if (episodes.length > MAX_ENQUEUE) throw new BadInputError(`episodes: at most ${MAX_ENQUEUE} per request`);
     const checked = [];
     const lookups = new Map<string, Promise<SeriesLookup>>();
     for (const [index, ep] of episodes.entries()) {
       try {
-        checked.push(await this.anime.checkEpisode(ep, lookups));
+        checked.push(await this.anime.checkEpisode(ep, lookups, options));
       } catch (err) {
         if (err instanceof Error && 'code' in err) {
           (err as Error).message = `episodes[${index}] (${ep.serieFolder} S${ep.season}E${ep.episode}): ${err.message}`;
@@ -239,14 +241,13 @@ export class DownloadService {
     return result;
   }
 
-  /** Queues every missing episode of one series, or of the whole library. */
+  /**
+   * Queues every missing episode of one series, or of every series of the library. Each is
+   * checked against its folder and the catalog now, so no scan is needed first: a file
+   * deleted since the last scan is queued again.
+   */
   async enqueueMissing(serieFolder?: string | null): Promise<QueueItemRecord[]> {
-    const library = this.anime.listLibrary();
-    const series = serieFolder == null ? library : library.filter((s) => s.folder === serieFolder);
-    if (serieFolder != null && series.length === 0) {
-      await this.anime.checkSeriesFolder(serieFolder); // says what is wrong with the folder, if anything
-      throw new ServiceError('NOT_IN_LIBRARY', `"${serieFolder}" has not been scanned yet: run startScan first`);
-    }
+    const series = serieFolder == null ? await this.anime.refreshLibrary() : [await this.anime.refreshSeries(serieFolder)];
     const episodes = series.flatMap((s) =>
       s.missingEpisodes.map((m) => ({ serieFolder: s.folder, season: m.season, episode: m.episode })),
     );
@@ -331,6 +332,17 @@ export class DownloadService {
     this.items = this.items.filter((i) => i.status !== 'COMPLETED');
     this.announce('cleared', { cleared: done.length });
     return done.length;
+  }
+
+  /**
+   * Removes a series: its queue items go first (a running download is cancelled and its part
+   * file removed), then the series (see AnimeService.removeSeries). Returns it as last known.
+   */
+  async removeSeries(folder: string, deleteFiles: boolean): Promise<SeriesRecord> {
+    await this.anime.checkRemovable(folder);
+    const ids = this.items.filter((i) => i.serieFolder === folder).map((i) => i.id);
+    if (ids.length) await this.remove(ids);
+    return this.anime.removeSeries(folder, deleteFiles);
   }
 
   start(): QueueStatusView {
