@@ -3,6 +3,7 @@
  * Every command talks to the service through the project's typed client (src/client).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { backup } from './commands/backup.js';
 import { cancel, clear, retry, start, stop } from './commands/queue-control.js';
 import { enqueue } from './commands/enqueue.js';
 import { history } from './commands/history.js';
@@ -16,7 +17,21 @@ import { createContext, resolveUrl } from './context.js';
 import { classifyError, describeError, EXIT, UsageError } from './errors.js';
 import { commandUsage, generalUsage } from './usage.js';
 
-export const COMMANDS: readonly Command[] = [watch, seriesAdd, scan, library, queue, enqueue, cancel, retry, clear, start, stop, history];
+export const COMMANDS: readonly Command[] = [
+  watch,
+  seriesAdd,
+  scan,
+  library,
+  queue,
+  enqueue,
+  cancel,
+  retry,
+  clear,
+  start,
+  stop,
+  history,
+  backup,
+];
 
 const GLOBAL_OPTIONS = ['url', 'token', 'json', 'help'];
 
@@ -34,6 +49,9 @@ const OPTIONS = {
   limit: { type: 'string' },
   'exit-when-idle': { type: 'boolean' },
   plain: { type: 'boolean' },
+  replace: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  force: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 /** Finds the command named by the first positional(s): "queue", "series add". */
