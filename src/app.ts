@@ -7,6 +7,8 @@ import type { GraphQLError } from 'graphql';
 import { createTokenCheck } from './server/auth.js';
 import { maskError } from './server/errors.js';
 import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
+import { withCompression } from './server/compression.js';
+import { createGraphiQLAssets } from './server/graphiql-assets.js';
 import { createMetrics } from './server/metrics.js';
 import { attachProgressLogging } from './server/progress-logging.js';
 import { attachWebSocket } from './server/websocket.js';
@@ -95,10 +97,12 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
   const appContext = { progress, anime, downloads };
-  const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production });
+  const graphiql = createGraphiQLAssets();
+  const yoga = createYogaServer({ context: appContext, logger, checkToken, production: config.production, renderGraphiQL: graphiql.render });
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(withCompression((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (graphiql.handle(req, res)) return;
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
@@ -114,7 +118,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       return;
     }
     void yoga.handle(req, res);
-  });
+  }));
   const fanout = new ProgressFanout({
     progress,
     logger: logger.child({ component: 'fanout' }),
