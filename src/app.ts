@@ -49,7 +49,7 @@ export interface App {
 
 /** Builds one isolated instance of the service: its own database, PubSub, servers. */
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   const db = openDatabase(config.dataDir);
   const progress = new ProgressService({
     persistence: createSqlitePersistence(db),

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-service.js';
 
 /** Everything the service is configured with; `loadConfig` builds it from the environment. */
@@ -21,6 +22,8 @@ export interface AppConfig {
   downloadConcurrency: number;
   /** pino level. @default 'info' */
   logLevel: string;
+  /** Log lines as JSON, or pretty for people; `auto`: pretty when stdout is a terminal. @default 'auto' */
+  logFormat: LogFormat;
   /** Production masks unexpected errors and field suggestions. @default false unless NODE_ENV=production */
   production: boolean;
   /** Least ms between broadcasts of one operation's in-between updates. @default 250 */
@@ -79,6 +82,10 @@ const env = z.object({
     })
     .optional()
     .default('info'),
+  LOG_FORMAT: z
+    .enum(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+    .optional()
+    .default('auto'),
   NODE_ENV: z.string().optional(),
   PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
   HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
@@ -114,6 +121,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     apiToken: e.API_TOKEN,
     downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     production: e.NODE_ENV === 'production',
     throttleMs: e.PROGRESS_THROTTLE_MS,
     historyLimit: e.HISTORY_LIMIT,

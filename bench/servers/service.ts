@@ -23,6 +23,7 @@ const config: AppConfig = {
   apiToken: null,
   downloadConcurrency: 1,
   logLevel: 'silent',
+  logFormat: 'json',
   production: true,
   throttleMs: 250,
   historyLimit: 1000,

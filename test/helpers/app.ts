@@ -45,6 +45,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     apiToken: null,
     downloadConcurrency: 1,
     logLevel: 'silent',
+    logFormat: 'json',
     production: false,
     throttleMs: 50,
     historyLimit: 1000,
