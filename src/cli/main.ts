@@ -3,6 +3,7 @@
  * Every command talks to the service through the project's typed client (src/client).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { distance } from 'fastest-levenshtein';
 import { backup } from './commands/backup.js';
 import { cancel, clear, retry, start, stop } from './commands/queue-control.js';
 import { enqueue } from './commands/enqueue.js';
@@ -63,6 +64,25 @@ function findCommand(positionals: string[]): { command: Command; rest: string[] 
   return null;
 }
 
+/** Most edits between a typo and the command meant ("stat" → "start", "histroy" → "history"). */
+const MAX_TYPO_DISTANCE = 2;
+
+/**
+ * The commands an unknown one was probably meant to be: same first word ("series" → "series add"),
+ * or a name within a couple of typos, or one that starts with what was typed.
+ */
+export function suggestCommands(positionals: readonly string[]): string[] {
+  const typed = positionals[0]?.toLowerCase() ?? '';
+  if (!typed) return [];
+  const scored = COMMANDS.map((c) => {
+    const first = c.name.split(' ')[0]!;
+    const d = first === typed ? 0 : first.startsWith(typed) && typed.length >= 2 ? 1 : distance(typed, first);
+    return { name: c.name, d };
+  }).filter((s) => s.d <= Math.min(MAX_TYPO_DISTANCE, Math.max(1, Math.floor(typed.length / 2))));
+  const best = Math.min(...scored.map((s) => s.d));
+  return scored.filter((s) => s.d === best).map((s) => s.name);
+}
+
 /** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -85,10 +105,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(positionals);
   if (!found) {
-    const known = positionals[0] === 'series' ? 'series add' : null;
-    process.stderr.write(
-      `error: unknown command "${positionals.join(' ')}"${known ? ` (did you mean "${known}"?)` : ''}\n\n${generalUsage(COMMANDS)}\n`,
-    );
+    const guesses = suggestCommands(positionals);
+    const hint = guesses.length ? ` (did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?)` : '';
+    process.stderr.write(`error: unknown command "${positionals.join(' ')}"${hint}\n\n${generalUsage(COMMANDS)}\n`);
     return EXIT.USAGE;
   }
   const { command, rest } = found;
