@@ -7,13 +7,15 @@ import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
 import { BadInputError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
-import type { ProgressRecord } from './progress-types.js';
+import type { ProgressEvent, ProgressRecord } from './progress-types.js';
 
 /** Progress id of the queue (the contract's). */
 export const QUEUE_PROGRESS_ID = 'download_queue';
 /** Most episodes one enqueue call may add. */
 export const MAX_ENQUEUE = 1_000;
 const RUNNING_FLAG = 'queue_running';
+/** Weight of an item of unknown size when no item of the run has a known size (any constant would do). */
+export const UNKNOWN_SIZE_WEIGHT = 1_000_000;
 /** Longest a cancel waits for the aborted download to remove its part file. */
 export const CANCEL_SETTLE_MS = 5_000;
 
@@ -78,6 +80,7 @@ export class DownloadService {
     this.items = this.store.load();
     this.running = this.store.getFlag(RUNNING_FLAG) !== 'false';
     this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
+    this.progress.subscribe('download_progress', (event) => this.onDownloadProgress(event));
   }
 
   /**
@@ -133,29 +136,66 @@ export class DownloadService {
     return this.items.filter((i) => i.status === 'PENDING' || i.status === 'DOWNLOADING');
   }
 
-  /** Bytes done over bytes expected across unfinished items; 100 once all queued work is done. */
-  private overallPercent(): number {
-    const open = this.unfinished();
-    if (open.length === 0) return this.items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
+  /**
+   * The queue's current run: what is unfinished, and what finished (COMPLETED or FAILED) since
+   * the `download_queue` operation started, i.e. since the queue last drained.
+   */
+  private batch(): QueueItemRecord[] {
+    const record = this.progress.getProgress(QUEUE_PROGRESS_ID);
+    const since = record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record.startedAt : Infinity;
+    return this.items.filter(
+      (i) =>
+        i.status === 'PENDING' ||
+        i.status === 'DOWNLOADING' ||
+        ((i.status === 'COMPLETED' || i.status === 'FAILED') && (i.completedAt ?? 0) >= since),
+    );
+  }
+
+  /**
+   * The one definition of the queue's overall progress (queue.overallPercent, the
+   * download_queue operation's percent, the CLI's and the dashboard's queue bar): bytes on
+   * disk over bytes expected, across the current run (see batch()). A finished item (COMPLETED
+   * or FAILED) counts whole, a downloading one its bytes so far, a pending one nothing; a
+   * cancelled or removed one leaves the run. An item whose size nobody knows weighs as much
+   * as the average known one. Rounded to whole bytes (weights).
+   */
+  private amounts(): { done: number; total: number } {
+    const rows = this.batch().map((item) => {
+      const p = this.progressOf(item);
+      const size = p?.total || item.size || null;
+      const finished = item.status === 'COMPLETED' || item.status === 'FAILED';
+      let fraction = 0;
+      if (finished) fraction = 1;
+      else if (item.status === 'DOWNLOADING') fraction = size ? Math.min(1, (p?.current ?? 0) / size) : (p?.percent ?? 0) / 100;
+      return { size, fraction };
+    });
+    const known = rows.filter((r) => r.size !== null);
+    const average = known.length ? known.reduce((n, r) => n + r.size!, 0) / known.length : UNKNOWN_SIZE_WEIGHT;
     let done = 0;
     let total = 0;
-    let unknown = 0;
-    let unknownPercent = 0;
-    for (const item of open) {
-      const p = this.progressOf(item);
-      const size = p?.total ?? item.size;
-      if (size && size > 0) {
-        total += size;
-        done += Math.min(size, p?.current ?? 0);
-      } else {
-        unknown++;
-        unknownPercent += p?.percent ?? 0;
-      }
+    for (const r of rows) {
+      const weight = r.size ?? average;
+      total += weight;
+      done += weight * r.fraction;
     }
-    // Items of unknown size weigh as much as an average known one.
-    const avg = total > 0 ? total / (open.length - unknown) : 1;
-    const all = total + unknown * avg;
-    return all > 0 ? Math.min(100, ((done + (unknownPercent / 100) * avg) / all) * 100) : 0;
+    return { done: Math.round(done), total: Math.round(total) };
+  }
+
+  /** See amounts(); with no run going: 100 when something completed, else 0. */
+  private overallPercent(): number {
+    const { done, total } = this.amounts();
+    if (total > 0) return Math.min(100, Math.max(0, (done / total) * 100));
+    return this.items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
+  }
+
+  /** A download moved: the queue's overall progress moved with it (throttled like any update). */
+  private onDownloadProgress(event: ProgressEvent): void {
+    if (event.progress.status !== 'IN_PROGRESS') return;
+    const record = this.progress.getProgress(QUEUE_PROGRESS_ID);
+    if (!record || record.status !== 'IN_PROGRESS') return;
+    const { done, total } = this.amounts();
+    if (done === record.current && total === record.total) return;
+    this.progress.updateProgress(QUEUE_PROGRESS_ID, { current: done, total });
   }
 
   /**
@@ -424,28 +464,31 @@ export class DownloadService {
       .catch((err: unknown) => this.logger.warn({ err, itemId: item.id }, 'could not remove a part file'));
   }
 
-  /** Reports a queue change through ProgressService (never straight to subscribers). */
+  /**
+   * Reports a queue change through ProgressService (never straight to subscribers). The
+   * download_queue operation's current/total are the run's bytes (see amounts()), so its
+   * percent is queue.overallPercent; the counts are in its message and metadata.
+   */
   private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
-    const s = this.status();
     const counts = {
-      pending: s.pending.length,
-      active: s.active.length,
-      completed: s.completed.length,
-      failed: s.failed.length,
+      pending: this.items.filter((i) => i.status === 'PENDING').length,
+      active: this.items.filter((i) => i.status === 'DOWNLOADING').length,
+      completed: this.items.filter((i) => i.status === 'COMPLETED').length,
+      failed: this.items.filter((i) => i.status === 'FAILED').length,
     };
     const open = counts.pending + counts.active;
-    const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
-    const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
-    const finished = counts.completed + counts.failed;
+    const message = `${open} to go, ${counts.completed} done, ${counts.failed} failed${this.running ? '' : ' (stopped)'}`;
     const current = this.progress.getProgress(QUEUE_PROGRESS_ID);
     const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');
     if (!live) {
       if (open === 0 && action !== 'cleared' && action !== 'queue_started' && action !== 'queue_stopped') return;
-      this.progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { metadata, message });
+      this.progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { message });
     }
+    const { done, total } = this.amounts();
+    const metadata = { action, ...counts, isRunning: this.running, overallPercent: this.overallPercent(), ...extra };
     this.progress.updateProgress(QUEUE_PROGRESS_ID, {
-      current: finished,
-      total: finished + open,
+      current: done,
+      total,
       message,
       metadata,
       forceBroadcast: true,
