@@ -58,6 +58,8 @@ describe('compression', () => {
     expect(page.headers['content-encoding']).toBe('br');
     const html = page.text();
     expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL(');
+    // Headers typed in one GraphiQL tab (a token) reach the others and the next visit.
+    expect(html).toContain('"shouldPersistHeaders":true');
     // The 9 MB page is now a page of a few KB and two files.
     expect(html.length).toBeLessThan(50_000);
     const files = [...html.matchAll(/(?:src|href)="(\/graphiql\/graphiql\.[0-9a-f]{16}\.(?:js|css|ico))"/g)].map((m) => m[1]!);
