@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, fsyncSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DATABASE_FILE } from './database.js';
+import { DATABASE_FILE, keepAlive } from './database.js';
 
 /** Pages copied per backup step: all of them in one step (see backupDatabase). */
 const ALL_PAGES = 0x7fffffff;
@@ -39,13 +39,13 @@ export async function backupDatabase(dataDir: string, file: string, options: { o
   if (!existsSync(dirname(target))) throw new BackupError(`the folder ${dirname(target)} does not exist`);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   // Read-only: the backup never changes the live database (and runs no migration).
-  const db = new Database(source, { readonly: true, fileMustExist: true });
+  const db = keepAlive(new Database(source, { readonly: true, fileMustExist: true }));
   try {
     db.pragma('busy_timeout = 5000');
     const progress = await db.backup(temp, { progress: () => ALL_PAGES });
     // One self-contained file: the copy inherits WAL mode, which would give it -wal and -shm
     // companions; the service switches a restored database back to WAL when it opens it.
-    const copy = new Database(temp);
+    const copy = keepAlive(new Database(temp));
     try {
       copy.pragma('journal_mode = DELETE');
       const check = copy.pragma('integrity_check', { simple: true });
