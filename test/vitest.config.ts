@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { RUN_ONCE_SUITES } from './run-once.js';
 
 export default defineConfig({
   resolve: {
@@ -11,6 +12,8 @@ export default defineConfig({
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/dashboard-build.global.ts'],
+    // .ci/run's runs on the other Node lines leave out the browser and multi-instance suites.
+    exclude: [...configDefaults.exclude, ...(process.env.TEST_SKIP_RUN_ONCE === '1' ? RUN_ONCE_SUITES : [])],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and child processes; two cores only.
