@@ -140,8 +140,9 @@ describe('connection problems exit 3', () => {
 
   it('a URL that answers but is not the GraphQL endpoint exits 3 naming the endpoint', async () => {
     const origin = new URL(app.url).origin;
+    // `/` is the dashboard, which takes GET only: the CLI's POST gets 405.
     const r = expectExit(await runCli(['queue', '--url', `${origin}/`]), 3);
-    expect(r.stderr.trim()).toBe(`error: ${origin}/ answered HTTP 404, not GraphQL: the service's GraphQL endpoint is ${origin}/graphql (set --url to it)`);
+    expect(r.stderr.trim()).toBe(`error: ${origin}/ answered HTTP 405, not GraphQL: the service's GraphQL endpoint is ${origin}/graphql (set --url to it)`);
   });
 
   it('the help shows the default URL this environment gives (PORT)', async () => {
