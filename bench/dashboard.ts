@@ -30,6 +30,7 @@ const app = createApp(
     allowedHosts: [],
     downloadConcurrency: 1,
     logLevel: 'silent',
+    logFormat: 'json',
     production: true,
     throttleMs: 250,
     historyLimit: 5000,

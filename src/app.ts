@@ -8,6 +8,8 @@ import { createTokenCheck } from './server/auth.js';
 import { createDashboardHandler } from './server/dashboard.js';
 import { maskError } from './server/errors.js';
 import { ProgressFanout, type FanoutOptions } from './server/fanout.js';
+import { withCompression } from './server/compression.js';
+import { createGraphiQLAssets } from './server/graphiql-assets.js';
 import { createMetrics, serveMetrics } from './server/metrics.js';
 import { attachProgressLogging } from './server/progress-logging.js';
 import { createRequestGuard, refuseRequest } from './server/request-guard.js';
@@ -74,7 +76,7 @@ export interface App {
 
 /** Builds one isolated instance of the service: its own database, PubSub, servers. */
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   const backend: Backend = config.redisUrl ? createRedisBackend(config, logger, options.redisKeyPrefix) : createSqliteBackend(config);
   // Events dropped for slow subscribers (stream and fan-out paths), for the metrics.
   const drops = new DropTally();
@@ -172,12 +174,14 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const checkToken = createTokenCheck(config.apiToken);
   const serviceInfo = new ServiceInfoService(backend.registry, config.instanceId);
   const appContext = { progress, anime, downloads, serviceInfo, settings, webhooks };
+  const graphiql = createGraphiQLAssets();
   const yoga = createYogaServer({
     context: appContext,
     logger,
     checkToken,
     production: config.production,
     allowedOrigins: config.allowedOrigins,
+    renderGraphiQL: graphiql.render,
   });
   const guard = createRequestGuard({
     loopback: isLoopback(config.host),
@@ -186,7 +190,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   });
   const dashboard = createDashboardHandler({ dir: options.dashboardDir });
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(withCompression((req, res) => {
     // Foreign origins and (on loopback) foreign Host names get nothing, whatever the path.
     const refused = guard(req.headers);
     if (refused) {
@@ -194,6 +198,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       return;
     }
     const path = (req.url ?? '/').split('?')[0];
+    if (graphiql.handle(req, res)) return;
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
@@ -204,7 +209,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     }
     if (dashboard(req, res)) return;
     void yoga.handle(req, res);
-  });
+  }));
   const fanout = new ProgressFanout({
     progress,
     logger: logger.child({ component: 'fanout' }),

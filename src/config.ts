@@ -7,6 +7,7 @@ import { MAX_CREDENTIAL_LENGTH } from './server/auth.js';
 import { normalizeHost } from './server/request-guard.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-limits.js';
 import { MAX_AUTO_SCAN_INTERVAL_S, MAX_SPEED_LIMIT_BPS } from './services/settings-service.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 
 /** Everything the service is configured with; `loadConfig` builds it from the environment. */
 export interface AppConfig {
@@ -36,6 +37,8 @@ export interface AppConfig {
   downloadConcurrency: number;
   /** pino level. @default 'info' */
   logLevel: string;
+  /** Log lines as JSON, or pretty for people; `auto`: pretty when stdout is a terminal. @default 'auto' */
+  logFormat: LogFormat;
   /** Production masks unexpected errors and field suggestions. @default false unless NODE_ENV=production */
   production: boolean;
   /** Least ms between broadcasts of one operation's in-between updates. @default 250 */
@@ -211,6 +214,10 @@ const env = z.object({
     })
     .optional()
     .default('info'),
+  LOG_FORMAT: z
+    .enum(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+    .optional()
+    .default('auto'),
   NODE_ENV: z.string().optional(),
   PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
   HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
@@ -276,6 +283,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     allowedHosts: e.ALLOWED_HOSTS,
     downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     production: e.NODE_ENV === 'production',
     throttleMs: e.PROGRESS_THROTTLE_MS,
     historyLimit: e.HISTORY_LIMIT,

@@ -28,7 +28,7 @@ export interface RunnerDeps {
 export function runnerHooks({ config, progress, anime, downloads, logger }: RunnerDeps): RunnerHooks {
   const several = config.redisUrl !== null;
   const commands: Record<string, (...args: never[]) => Promise<unknown>> = {
-    'queue.enqueue': (episodes: EpisodeRef[]) => downloads.enqueue(episodes),
+    'queue.enqueue': (episodes: EpisodeRef[], options?: { replace?: boolean }) => downloads.enqueue(episodes, options),
     'queue.enqueueMissing': (serieFolder: string | null) => downloads.enqueueMissing(serieFolder),
     'queue.cancel': (id: string) => downloads.cancel(id),
     'queue.remove': (ids: string[]) => downloads.remove(ids),
@@ -40,6 +40,7 @@ export function runnerHooks({ config, progress, anime, downloads, logger }: Runn
     'queue.resume': (id: string) => downloads.resume(id),
     'queue.move': (id: string, position: number) => downloads.move(id, position),
     'anime.setAutoDownload': (folder: string, enabled: boolean) => anime.setAutoDownload(folder, enabled),
+    'queue.removeSeries': (folder: string, deleteFiles: boolean) => downloads.removeSeries(folder, deleteFiles),
     'anime.addSeries': (key: string, folder: string | null) => anime.addSeries(key, folder),
     'anime.startScan': () => anime.startScan(),
     'anime.cancelScan': () => anime.cancelScan(),

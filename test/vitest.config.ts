@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { RUN_ONCE_SUITES } from './run-once.js';
 
 /**
  * Suites whose apps also run on Redis (the `redis` project: the same files, one redis-server
  * for the run, injected as `redisUrl`). The other suites depend on SQLite itself (deleting
  * DATA_DIR, a failing disk, a cursor known in the emitting turn, exact history counts) and
  * run on SQLite only; test/unit/journal, stores, redis-* and
- * test/integration/several-instances cover Redis there (resume on another instance included).
+ * test/integration/several-instances.multi-instance cover Redis there (resume on another instance included).
  */
 const BOTH_BACKENDS = [
   'test/integration/queue-control.test.ts',
@@ -24,6 +25,8 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     globalSetup: ['test/dashboard-build.global.ts'],
+    // .ci/run's runs on the other Node lines leave out the browser and multi-instance suites.
+    exclude: [...configDefaults.exclude, ...(process.env.TEST_SKIP_RUN_ONCE === '1' ? RUN_ONCE_SUITES : [])],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and child processes; two cores only.

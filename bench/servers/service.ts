@@ -25,6 +25,7 @@ const config: AppConfig = {
   allowedHosts: [],
   downloadConcurrency: 1,
   logLevel: 'silent',
+  logFormat: 'json',
   production: true,
   throttleMs: 250,
   historyLimit: 1000,

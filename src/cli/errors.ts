@@ -25,7 +25,11 @@ export class UsageError extends Error {
 
 /** An operation finished but did not succeed (e.g. a scan that ended FAILED): exit 1. */
 export class OperationFailedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** An error code like the service's (e.g. NOT_FOUND), shown as "error [CODE]: …". */
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'OperationFailedError';
   }
@@ -91,6 +95,20 @@ function unreachable(ctx: ErrorContext, detail: string): ConnectionError {
   return new ConnectionError(`Cannot reach the service at ${ctx.url}: ${detail}. Is it running? (set --url, or PORT/HOST)`, 'unreachable');
 }
 
+/** Something answered at the URL, but not the service's GraphQL endpoint. */
+function notGraphQL(ctx: ErrorContext, status: number): ConnectionError {
+  let hint = 'is --url the service\'s GraphQL endpoint?';
+  try {
+    const url = new URL(ctx.url);
+    if (!url.pathname.replace(/\/+$/, '').endsWith('/graphql')) {
+      hint = `the service's GraphQL endpoint is ${url.origin}/graphql (set --url to it)`;
+    }
+  } catch {
+    // not a URL: main() refuses those before any request
+  }
+  return new ConnectionError(`${ctx.url} answered HTTP ${status}, not GraphQL: ${hint}`, 'unreachable');
+}
+
 /** Turns anything a command threw into the error that decides the exit code. */
 export function classifyError(err: unknown, ctx: ErrorContext): Error {
   if (err instanceof UsageError || err instanceof OperationFailedError || err instanceof ConnectionError) return err;
@@ -100,7 +118,7 @@ export function classifyError(err: unknown, ctx: ErrorContext): Error {
     }
     // An answer that is not GraphQL at all: wrong URL, a proxy error page, …
     if (err.status !== undefined && err.status >= 300 && err.errors.every((e) => !e.extensions?.code)) {
-      return unreachable(ctx, `it answered ${err.message.slice(0, 120)} — is this the service's GraphQL URL?`);
+      return notGraphQL(ctx, err.status);
     }
     return err;
   }
@@ -127,5 +145,6 @@ export function describeError(err: Error): { code: number; message: string } {
   if (err instanceof GraphQLRequestError) {
     return { code: EXIT.FAILED, message: `error${err.code ? ` [${err.code}]` : ''}: ${err.message}` };
   }
+  if (err instanceof OperationFailedError && err.code) return { code: EXIT.FAILED, message: `error [${err.code}]: ${err.message}` };
   return { code: EXIT.FAILED, message: `error: ${err.message}` };
 }

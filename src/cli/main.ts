@@ -3,6 +3,8 @@
  * Every command talks to the service through the project's typed client (src/client).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { distance } from 'fastest-levenshtein';
+import { backup } from './commands/backup.js';
 import { cancel, clear, retry, start, stop } from './commands/queue-control.js';
 import { auto, limit, move, pause, resume, search } from './commands/automation.js';
 import { enqueue } from './commands/enqueue.js';
@@ -20,7 +22,7 @@ import { commandUsage, generalUsage } from './usage.js';
 
 export const COMMANDS: readonly Command[] = [
   watch, seriesAdd, search, scan, library, auto, queue, enqueue, cancel, pause, resume, move, retry, clear, start, stop, limit,
-  history, webhookAdd, webhookList, webhookRemove, webhookTest,
+  history, webhookAdd, webhookList, webhookRemove, webhookTest, backup,
 ];
 
 const GLOBAL_OPTIONS = ['url', 'token', 'json', 'help'];
@@ -40,6 +42,9 @@ const OPTIONS = {
   'exit-when-idle': { type: 'boolean' },
   plain: { type: 'boolean' },
   secret: { type: 'string' },
+  replace: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  force: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 /** Finds the command named by the first positional(s): "queue", "series add". */
@@ -49,6 +54,25 @@ function findCommand(positionals: string[]): { command: Command; rest: string[] 
     if (words.every((w, i) => positionals[i] === w)) return { command, rest: positionals.slice(words.length) };
   }
   return null;
+}
+
+/** Most edits between a typo and the command meant ("stat" → "start", "histroy" → "history"). */
+const MAX_TYPO_DISTANCE = 2;
+
+/**
+ * The commands an unknown one was probably meant to be: same first word ("series" → "series add"),
+ * or a name within a couple of typos, or one that starts with what was typed.
+ */
+export function suggestCommands(positionals: readonly string[]): string[] {
+  const typed = positionals[0]?.toLowerCase() ?? '';
+  if (!typed) return [];
+  const scored = COMMANDS.map((c) => {
+    const first = c.name.split(' ')[0]!;
+    const d = first === typed ? 0 : first.startsWith(typed) && typed.length >= 2 ? 1 : distance(typed, first);
+    return { name: c.name, d };
+  }).filter((s) => s.d <= Math.min(MAX_TYPO_DISTANCE, Math.max(1, Math.floor(typed.length / 2))));
+  const best = Math.min(...scored.map((s) => s.d));
+  return scored.filter((s) => s.d === best).map((s) => s.name);
 }
 
 /** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
@@ -73,10 +97,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(positionals);
   if (!found) {
-    const known = positionals[0] === 'series' ? 'series add' : positionals[0] === 'webhook' ? 'webhook add|list|remove|test' : null;
-    process.stderr.write(
-      `error: unknown command "${positionals.join(' ')}"${known ? ` (did you mean "${known}"?)` : ''}\n\n${generalUsage(COMMANDS)}\n`,
-    );
+    const guesses = suggestCommands(positionals);
+    const hint = guesses.length ? ` (did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?)` : '';
+    process.stderr.write(`error: unknown command "${positionals.join(' ')}"${hint}\n\n${generalUsage(COMMANDS)}\n`);
     return EXIT.USAGE;
   }
   const { command, rest } = found;

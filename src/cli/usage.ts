@@ -1,8 +1,10 @@
 import type { Command } from './command.js';
+import { resolveUrl } from './context.js';
 
 export const PROGRAM = 'anime-progress';
 
-export function generalUsage(commands: readonly Command[]): string {
+/** The general help; the default URL shown is the one this environment gives (HOST, PORT). */
+export function generalUsage(commands: readonly Command[], env: NodeJS.ProcessEnv = process.env): string {
   return [
     `Usage: ${PROGRAM} <command> [options]        (from a checkout: npm run cli -- <command>)`,
     '',
@@ -11,7 +13,7 @@ export function generalUsage(commands: readonly Command[]): string {
     '',
     'Options for every command:',
     '  --url URL      the service\'s GraphQL endpoint (default http://$HOST:$PORT/graphql,',
-    '                 i.e. http://127.0.0.1:4000/graphql)',
+    `                 here ${resolveUrl(undefined, env)})`,
     '  --token TOKEN  the service\'s API token (default $API_TOKEN)',
     '  --json         machine-readable output (watch: one JSON event per line)',
     '  -h, --help     this help',

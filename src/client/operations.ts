@@ -165,6 +165,14 @@ export const AddSeriesDocument = graphql(`
   }
 `);
 
+export const RemoveSeriesDocument = graphql(`
+  mutation RemoveSeries($folder: String!, $deleteFiles: Boolean) {
+    removeSeries(folder: $folder, deleteFiles: $deleteFiles) {
+      ...SeriesFields
+    }
+  }
+`);
+
 export const StartScanDocument = graphql(`
   mutation StartScan {
     startScan {
@@ -182,8 +190,8 @@ export const CancelScanDocument = graphql(`
 `);
 
 export const EnqueueDownloadsDocument = graphql(`
-  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {
-    enqueueDownloads(episodes: $episodes) {
+  mutation EnqueueDownloads($episodes: [EpisodeInput!]!, $replace: Boolean) {
+    enqueueDownloads(episodes: $episodes, replace: $replace) {
       ...QueueItemFields
     }
   }

@@ -29,8 +29,9 @@ export class CoreError extends Error {
 }
 
 export class CatalogNotFoundError extends CoreError {
-  constructor(readonly key: string) {
-    super('CATALOG_NOT_FOUND', `catalog has no series with key ${JSON.stringify(key)}`);
+  /** @param hint appended to the message, e.g. the catalog's search hits for the key */
+  constructor(readonly key: string, hint?: string) {
+    super('CATALOG_NOT_FOUND', `catalog has no series with key ${JSON.stringify(key)}${hint ? `; ${hint}` : ''}`);
   }
 }
 
@@ -54,8 +55,9 @@ export class ScanInProgressError extends CoreError {
 }
 
 export class NotASeriesError extends CoreError {
-  constructor(readonly folder: string) {
-    super('NOT_A_SERIES', `folder ${JSON.stringify(folder)} is not a series (no valid series.json)`);
+  /** @param hint appended to the message, e.g. which folder holds a key given as a folder */
+  constructor(readonly folder: string, hint?: string) {
+    super('NOT_A_SERIES', `folder ${JSON.stringify(folder)} is not a series (no valid series.json)${hint ? `: ${hint}` : ''}`);
   }
 }
 

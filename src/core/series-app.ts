@@ -25,7 +25,10 @@ import {
   readSeriesInfo,
   resolveInside,
   sanitizeName,
+  SERIES_FILE,
+  type EpisodeFiles,
   type SeriesFolder,
+  type SeriesInfo,
   validateFolderName,
 } from './library.js';
 
@@ -156,6 +159,45 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
     return { key, name: series.name, folder: target, catalog: series };
   }
 
+  /**
+   * Takes a series out of the library: without `deleteFiles` only its series.json goes (the
+   * folder and its episode files stay, no longer a series); with it, the whole folder.
+   * A symlinked folder is not a series and is never followed.
+   * @throws InvalidFolderError, NotASeriesError
+   */
+  async removeSeries(folder: string, options: { deleteFiles: boolean }): Promise<SeriesInfo> {
+    validateFolderName(folder);
+    const dir = resolveInside(this.libraryDir, folder);
+    const info = await readSeriesInfo(dir);
+    if (!info) throw new NotASeriesError(folder);
+    if (options.deleteFiles) await rm(dir, { recursive: true, force: true });
+    else await rm(path.join(dir, SERIES_FILE), { force: true });
+    this.log.info({ folder, deleteFiles: options.deleteFiles }, 'series removed');
+    return info;
+  }
+
+  /**
+   * Compares one series folder with its catalog entry now (what a scan does for each series),
+   * so a file deleted since the last scan counts as missing without a new scan.
+   * @throws InvalidFolderError, NotASeriesError, Catalog*Error
+   */
+  async checkSeries(folder: string, options: { signal?: AbortSignal } = {}): Promise<ScanSeriesResult> {
+    validateFolderName(folder);
+    const dir = resolveInside(this.libraryDir, folder);
+    const info = await readSeriesInfo(dir);
+    if (!info) throw new NotASeriesError(folder);
+    const [catalog, files] = await Promise.all([this.catalog.getSeries(info.key, options), findEpisodeFiles(dir)]);
+    return { ...info, folder, missingEpisodes: missingOf(catalog, files), catalog };
+  }
+
+  /** The episode files of a series folder, now. @throws InvalidFolderError, NotASeriesError */
+  async episodeFiles(folder: string): Promise<EpisodeFiles> {
+    validateFolderName(folder);
+    const dir = resolveInside(this.libraryDir, folder);
+    if (!(await readSeriesInfo(dir))) throw new NotASeriesError(folder);
+    return findEpisodeFiles(dir);
+  }
+
   searchCatalog(query: string, options?: { signal?: AbortSignal }): Promise<CatalogSearchHit[]> {
     return this.catalog.search(query, options);
   }
@@ -231,19 +273,7 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
         this.catalog.getSeries(folder.key, { signal }),
         findEpisodeFiles(folder.path),
       ]);
-      const missingEpisodes: MissingEpisode[] = [];
-      for (const season of [...catalog.seasons].sort((a, b) => a.season - b.season)) {
-        for (const ep of [...season.episodes].sort((a, b) => a.episode - b.episode)) {
-          if (!files.has(season.season, ep.episode)) {
-            missingEpisodes.push({
-              season: season.season,
-              episode: ep.episode,
-              ...(ep.title !== undefined ? { title: ep.title } : {}),
-            });
-          }
-        }
-      }
-      return { ...base, missingEpisodes, catalog };
+      return { ...base, missingEpisodes: missingOf(catalog, files), catalog };
     } catch (err) {
       if (signal.aborted) throw err;
       this.log.warn({ err, folder: folder.folder, key: folder.key }, 'series skipped in scan');
@@ -354,6 +384,19 @@ export class SeriesApp extends EventEmitter<SeriesAppEvents> {
       this.activeDownloads.delete(id);
     }
   }
+}
+
+/** The catalog's episodes that have no file, in season and episode order. */
+function missingOf(catalog: CatalogSeries, files: EpisodeFiles): MissingEpisode[] {
+  const missing: MissingEpisode[] = [];
+  for (const season of [...catalog.seasons].sort((a, b) => a.season - b.season)) {
+    for (const ep of [...season.episodes].sort((a, b) => a.episode - b.episode)) {
+      if (!files.has(season.season, ep.episode)) {
+        missing.push({ season: season.season, episode: ep.episode, ...(ep.title !== undefined ? { title: ep.title } : {}) });
+      }
+    }
+  }
+  return missing;
 }
 
 /** Where a download keeps its bytes until they are whole: beside the final file, hidden. */

@@ -72,14 +72,25 @@ builder.mutationFields((t) => ({
     type: [QueueItemRef],
     description: [
       'Append episodes to the download queue (FIFO). An episode already pending or active is not',
-      'added twice, and that is not an error: its existing item is returned.',
+      'added twice, and that is not an error: its existing item is returned. An episode whose file',
+      'is already in the library is refused (ALREADY_IN_LIBRARY) unless replace is true.',
     ].join('\n'),
-    args: { episodes: t.arg({ type: [EpisodeInput], required: true }) },
-    resolve: (_root, { episodes }, ctx) => ctx.downloads.enqueue(episodes),
+    args: {
+      episodes: t.arg({ type: [EpisodeInput], required: true }),
+      replace: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description: 'Download episodes whose file is already in the library again, replacing it.',
+      }),
+    },
+    resolve: (_root, { episodes, replace }, ctx) => ctx.downloads.enqueue(episodes, { replace: replace ?? false }),
   }),
   enqueueMissing: t.field({
     type: [QueueItemRef],
-    description: 'Queue every missing episode of one series, or of the whole library when serieFolder is omitted.',
+    description: [
+      'Queue every missing episode of one series, or of the whole library when serieFolder is omitted.',
+      'Each series is checked against its folder and the catalog first: no scan is needed.',
+    ].join('\n'),
     args: { serieFolder: t.arg.string({ required: false }) },
     resolve: (_root, { serieFolder }, ctx) => ctx.downloads.enqueueMissing(serieFolder),
   }),

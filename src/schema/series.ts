@@ -53,6 +53,19 @@ builder.mutationFields((t) => ({
     args: { key: t.arg.string({ required: true }), folder: t.arg.string({ required: false }) },
     resolve: (_root, { key, folder }, ctx) => ctx.anime.addSeries(key, folder),
   }),
+  removeSeries: t.field({
+    type: SeriesRef,
+    description: [
+      'Take a series out of the library; returns it as last known. Its queue items are removed (a',
+      'running download is cancelled). Its folder and files stay, without series.json, unless',
+      'deleteFiles is true: then the whole folder is deleted.',
+    ].join('\n'),
+    args: {
+      folder: t.arg.string({ required: true }),
+      deleteFiles: t.arg.boolean({ required: false, defaultValue: false }),
+    },
+    resolve: (_root, { folder, deleteFiles }, ctx) => ctx.downloads.removeSeries(folder, deleteFiles ?? false),
+  }),
   startScan: t.field({
     type: ProgressRef,
     description: 'Start a library scan (progress id library_scan); returns its progress record.',

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { CoreError } from '../core/errors.js';
 import { ServiceError } from '../services/errors.js';
@@ -22,10 +22,15 @@ export const QUERY_LIMITS = {
   maxDirectives: 20,
 } as const;
 
-/** What GraphiQL shows first: the live stream, with the next steps in comments. */
-const GRAPHIQL_DEFAULT_QUERY = `# Live progress of everything: current state first, then every change.
-# Press the run button, then in another tab try:
-#   mutation { addSeries(key: "frieren") { folder missingCount } }
+/**
+ * What GraphiQL shows first: the live stream, with the next steps in comments. The steps go in
+ * another browser tab: a new GraphiQL tab ("+") would stop this one's subscription. The series
+ * is the README's (a test keeps both on the demo catalog's real keys and folders).
+ */
+export const GRAPHIQL_DEFAULT_QUERY = `# Live progress of everything: current state first, then every change.
+# Press the run button and leave this tab open. Then, in another browser tab
+# (a new GraphiQL tab would stop this subscription), open this page again and run:
+#   mutation { addSeries(key: "mushishi") { folder missingCount } }
 #   mutation { startScan { id status } }
 #   mutation { enqueueMissing { id serieFolder season episode status } }
 subscription Live {
@@ -47,11 +52,13 @@ export interface YogaOptions {
    * never reach yoga: the request guard refuses them). @default []
    */
   allowedOrigins?: readonly string[];
+  /** Renders GraphiQL's page. @default graphql-yoga's renderer, everything inline */
+  renderGraphiQL?: (options: GraphiQLOptions) => string;
 }
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, AppContext>;
 
-export function createYogaServer({ context, logger, checkToken, production, allowedOrigins = [] }: YogaOptions): Yoga {
+export function createYogaServer({ context, logger, checkToken, production, allowedOrigins = [], ...options }: YogaOptions): Yoga {
   const log = logger.child({ component: 'graphql' });
   const corsOrigins = new Set(allowedOrigins);
   return createYoga<Record<string, unknown>, AppContext>({
@@ -59,11 +66,17 @@ export function createYogaServer({ context, logger, checkToken, production, allo
     graphqlEndpoint: '/graphql',
     context: () => context,
     // The GraphiQL assets ship inside the package: the page works with no internet.
-    renderGraphiQL,
-    // Subscriptions over SSE: each is a request carrying the Headers tab (the Authorization
-    // header with API_TOKEN set); GraphiQL's WebSocket would send no connection params, and a
-    // token in the URL would end up in logs and history.
-    graphiql: { title: 'Anime progress', subscriptionsProtocol: 'SSE', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    renderGraphiQL: options.renderGraphiQL ?? renderGraphiQL,
+    graphiql: {
+      title: 'Anime progress',
+      // Subscriptions over SSE: each is a request carrying the Headers tab (the Authorization
+      // header with API_TOKEN set); GraphiQL's WebSocket would send no connection params, and a
+      // token in the URL would end up in logs and history.
+      subscriptionsProtocol: 'SSE',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      // A token put in the Headers tab once reaches every tab, and the next visit.
+      shouldPersistHeaders: true,
+    },
     landingPage: false,
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     // File uploads are not part of this API, and a multipart body is a form a page can post.

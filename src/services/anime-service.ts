@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { findCatalogEpisode, type CatalogClient, type CatalogSearchHit, type CatalogSeries } from '../core/catalog-client.js';
-import { CancelledError, NotASeriesError, errorMessage } from '../core/errors.js';
+import { CancelledError, CatalogNotFoundError, NotASeriesError, errorMessage } from '../core/errors.js';
+import type { EpisodeFiles } from '../core/library.js';
 import { readSeriesInfo, resolveInside, validateFolderName } from '../core/library.js';
 import type {
   DownloadStatusEvent,
@@ -41,10 +42,18 @@ export interface AnimeServiceOptions {
   gate?: RunnerGate;
 }
 
-/** A series folder's series.json and catalog entry, looked up once per request. */
+/** Catalog search hits offered when addSeries is given an unknown key. */
+export const MAX_KEY_SUGGESTIONS = 5;
+/** Longest addSeries waits for the catalog's search hits before refusing without them. */
+export const SUGGESTION_TIMEOUT_MS = 3_000;
+/** Series checked against the catalog at once when enqueueMissing looks at the whole library. */
+export const REFRESH_CONCURRENCY = 4;
+
+/** A series folder's series.json, catalog entry and episode files, looked up once per request. */
 export interface SeriesLookup {
   info: { key: string; name: string };
   catalog: CatalogSeries;
+  files: EpisodeFiles;
 }
 
 /** What enqueueing needs to know of an episode once it is known to exist. */
@@ -238,7 +247,13 @@ export class AnimeService {
     if (!key.trim()) throw new BadInputError('key: must not be empty');
     const remote = this.remote<SeriesRecord>('addSeries', [key, folder ?? null]);
     if (remote) return remote;
-    const added = await this.app.addSeries(key, folder ?? undefined);
+    let added;
+    try {
+      added = await this.app.addSeries(key, folder ?? undefined);
+    } catch (err) {
+      if (err instanceof CatalogNotFoundError) throw new CatalogNotFoundError(key, await this.keySuggestions(key));
+      throw err;
+    }
     const record: SeriesRecord = {
       key: added.key,
       name: added.name,
@@ -250,6 +265,101 @@ export class AnimeService {
     };
     await this.library.put(record);
     return record;
+  }
+
+  /** "did you mean …" from the catalog's search for an unknown key; undefined when it has nothing (or fails). */
+  private async keySuggestions(key: string): Promise<string | undefined> {
+    const query = key.replace(/[-_]+/g, ' ').trim();
+    try {
+      const hits = await this.catalog.search(query, { signal: AbortSignal.timeout(SUGGESTION_TIMEOUT_MS) });
+      if (!hits.length) return undefined;
+      const list = hits.slice(0, MAX_KEY_SUGGESTIONS).map((h) => `"${h.key}" (${h.name})`);
+      return `did you mean ${list.join(', ')}?`;
+    } catch (err) {
+      this.logger.debug({ err, key }, 'no catalog search hits for an unknown key');
+      return undefined;
+    }
+  }
+
+  /** Throws what removeSeries would refuse for, before anything is touched. */
+  async checkRemovable(folder: string): Promise<void> {
+    validateFolderName(folder);
+    if (await this.getSeries(folder)) return;
+    await this.checkSeriesFolder(folder);
+  }
+
+  /**
+   * Takes a series out of the library (see SeriesApp.removeSeries); a series the library
+   * knows but whose folder is gone is forgotten all the same. Returns it as last known.
+   */
+  async removeSeries(folder: string, deleteFiles: boolean): Promise<SeriesRecord> {
+    validateFolderName(folder);
+    const known = await this.getSeries(folder);
+    let removed: SeriesRecord;
+    try {
+      const info = await this.app.removeSeries(folder, { deleteFiles });
+      removed = known ?? { key: info.key, name: info.name, folder, missingEpisodes: [], error: null };
+    } catch (err) {
+      if (!(err instanceof NotASeriesError) || !known) throw await this.withKeyHint(err, folder);
+      removed = known;
+    }
+    await this.library.replace((await this.library.load()).filter((s) => s.folder !== folder));
+    return removed;
+  }
+
+  /**
+   * Checks one series against the catalog and its folder now (as a scan does) and records
+   * what it found, so its missing episodes are current without a scan.
+   */
+  async refreshSeries(folder: string): Promise<SeriesRecord> {
+    let result;
+    try {
+      result = await this.app.checkSeries(folder);
+    } catch (err) {
+      throw await this.withKeyHint(err, folder);
+    }
+    const record: SeriesRecord = {
+      key: result.key,
+      name: result.name,
+      folder,
+      missingEpisodes: result.missingEpisodes.map((m) => ({ season: m.season, episode: m.episode, title: m.title ?? null })),
+      error: null,
+    };
+    await this.library.put(record);
+    return record;
+  }
+
+  /**
+   * Every series of the library (as the last scan or addSeries saw it) refreshed now; one
+   * the catalog cannot answer for keeps what was known of it, one whose folder went is left out.
+   */
+  async refreshLibrary(): Promise<SeriesRecord[]> {
+    const known = await this.library.load();
+    const out: (SeriesRecord | null)[] = new Array(known.length).fill(null);
+    let next = 0;
+    const worker = async () => {
+      while (next < known.length) {
+        const i = next++;
+        const series = known[i]!;
+        out[i] = await this.refreshSeries(series.folder).catch((err: unknown) => {
+          if (err instanceof NotASeriesError) return null;
+          this.logger.warn({ err, folder: series.folder }, 'could not refresh a series; using the last scan');
+          return series;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, known.length) }, worker));
+    return out.filter((s): s is SeriesRecord => s !== null);
+  }
+
+  /** NOT_A_SERIES for a name that is a catalog key (or a folder in other case) names the folder meant. */
+  private async withKeyHint(err: unknown, folder: string): Promise<unknown> {
+    if (!(err instanceof NotASeriesError)) return err;
+    const lower = folder.toLowerCase();
+    const meant = (await this.library.load()).find((s) => s.key === folder || s.folder.toLowerCase() === lower);
+    if (!meant || meant.folder === folder) return err;
+    const why = meant.key === folder ? `"${folder}" is the catalog key of the series in folder` : 'did you mean folder';
+    return new NotASeriesError(folder, `${why} "${meant.folder}"`);
   }
 
   /** Starts a library scan in the background; returns its progress record at once. */
@@ -326,15 +436,20 @@ export class AnimeService {
   async checkSeriesFolder(folder: string): Promise<{ key: string; name: string }> {
     validateFolderName(folder);
     const info = await readSeriesInfo(resolveInside(this.app.libraryDir, folder));
-    if (!info) throw new NotASeriesError(folder);
+    if (!info) throw await this.withKeyHint(new NotASeriesError(folder), folder);
     return info;
   }
 
   /**
    * Checks that an episode can be queued: the folder is one series folder of the library
-   * and the catalog has the episode. Throws a typed error saying what is wrong.
+   * and the catalog has the episode, and (unless `replace`) its file is not in the library
+   * already. Throws a typed error saying what is wrong.
    */
-  async checkEpisode(ref: EpisodeRef, lookups = new Map<string, Promise<SeriesLookup>>()): Promise<CheckedEpisode> {
+  async checkEpisode(
+    ref: EpisodeRef,
+    lookups = new Map<string, Promise<SeriesLookup>>(),
+    options: { replace?: boolean } = {},
+  ): Promise<CheckedEpisode> {
     const { serieFolder, season, episode } = ref;
     validateFolderName(serieFolder);
     if (!Number.isInteger(season) || season < 1) throw new BadInputError(`season: must be a positive number, got ${season}`);
@@ -344,15 +459,26 @@ export class AnimeService {
     // Many episodes of one series in a request: read its folder and catalog entry once.
     let lookup = lookups.get(serieFolder);
     if (!lookup) {
-      lookup = this.checkSeriesFolder(serieFolder).then(async (info) => ({ info, catalog: await this.catalog.getSeries(info.key) }));
+      lookup = this.checkSeriesFolder(serieFolder).then(async (info) => {
+        const [catalog, files] = await Promise.all([this.catalog.getSeries(info.key), this.app.episodeFiles(serieFolder)]);
+        return { info, catalog, files };
+      });
       lookups.set(serieFolder, lookup);
     }
-    const { info, catalog } = await lookup;
+    const { info, catalog, files } = await lookup;
     const entry = findCatalogEpisode(catalog, season, episode);
     if (!entry) {
       throw new ServiceError(
         'EPISODE_NOT_IN_CATALOG',
         `the catalog has no ${episodeLabel(season, episode)} of "${info.name}" (${info.key})`,
+      );
+    }
+    if (!options.replace && files.has(season, episode)) {
+      const file = files.files.find((f) => f.season === season && f.episode === episode)!;
+      throw new ServiceError(
+        'ALREADY_IN_LIBRARY',
+        `${episodeLabel(season, episode)} of "${info.name}" is already in the library (${serieFolder}/${file.relativePath}); ` +
+          'enqueue it with replace: true to download it again',
       );
     }
     this.titles.set(downloadProgressId(ref), `${info.name} ${episodeLabel(season, episode)}`);

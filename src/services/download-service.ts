@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DownloadInterruptedError, DownloadPausedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
+import type { SeriesRecord } from '../store/library-store.js';
 import type { AsyncQueueStore, QueueItemRecord } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
 import { BadInputError, NotFoundError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
-import { QUEUE_PROGRESS_ID, announceQueue, percentDone, type QueueAction } from './queue-progress.js';
-import type { ProgressRecord } from './progress-types.js';
+import { QUEUE_PROGRESS_ID, announceQueue, runAmounts, type QueueAction } from './queue-progress.js';
+import type { ProgressEvent, ProgressRecord } from './progress-types.js';
 import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 
 /** Most episodes one enqueue call may add. */
@@ -83,6 +84,7 @@ export class DownloadService {
     this.logger = options.logger;
     this.concurrency = Math.max(MIN_DOWNLOAD_CONCURRENCY, options.concurrency ?? 1);
     this.gate = options.gate ?? LOCAL_GATE;
+    this.progress.subscribe('download_progress', (event) => this.onDownloadProgress(event));
   }
 
   /**
@@ -187,7 +189,6 @@ export class DownloadService {
 
   private viewOf(items: readonly QueueItemRecord[], isRunning: boolean): QueueStatusView {
     const by = (s: QueueItemRecord['status']) => items.filter((i) => i.status === s);
-    const open = items.filter((i) => isOpen(i.status));
     return {
       isRunning,
       pending: by('PENDING'),
@@ -195,9 +196,7 @@ export class DownloadService {
       paused: by('PAUSED'),
       completed: by('COMPLETED'),
       failed: by('FAILED'),
-      // Bytes done over bytes expected across unfinished items; 100 once all queued work is done.
-      overallPercent:
-        open.length === 0 ? (items.some((i) => i.status === 'COMPLETED') ? 100 : 0) : percentDone(open, (item) => this.progressOf(item)),
+      overallPercent: this.overallPercent(items),
     };
   }
 
@@ -230,22 +229,63 @@ export class DownloadService {
     return this.gate.call(`queue.${name}`, args) as Promise<T>;
   }
 
+  /**
+   * The queue's current run: what is unfinished, and what finished (COMPLETED or FAILED) since
+   * the `download_queue` operation started, i.e. since the queue last drained.
+   */
+  private batch(items: readonly QueueItemRecord[] = this.items): QueueItemRecord[] {
+    const record = this.progress.activeRecord(QUEUE_PROGRESS_ID);
+    const since = record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record.startedAt : Infinity;
+    return items.filter(
+      (i) =>
+        i.status === 'PENDING' ||
+        i.status === 'PAUSED' ||
+        i.status === 'DOWNLOADING' ||
+        ((i.status === 'COMPLETED' || i.status === 'FAILED') && (i.completedAt ?? 0) >= since),
+    );
+  }
+
+  /** The run's bytes done and expected: the one definition of the queue's overall progress (see runAmounts). */
+  private amounts(items: readonly QueueItemRecord[] = this.items): { done: number; total: number } {
+    return runAmounts(this.batch(items), (item) => this.progressOf(item));
+  }
+
+  /** See amounts(); with no run going: 100 when something completed, else 0. */
+  private overallPercent(items: readonly QueueItemRecord[] = this.items): number {
+    const { done, total } = this.amounts(items);
+    if (total > 0) return Math.min(100, Math.max(0, (done / total) * 100));
+    return items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
+  }
+
+  /** A download moved: the queue's overall progress moved with it (throttled like any update). */
+  private onDownloadProgress(event: ProgressEvent): void {
+    if (event.progress.status !== 'IN_PROGRESS') return;
+    // Only the queue runner updates the queue's record (it produces it).
+    if (!this.progress.isProducing(QUEUE_PROGRESS_ID)) return;
+    const record = this.progress.activeRecord(QUEUE_PROGRESS_ID);
+    if (!record || record.status !== 'IN_PROGRESS') return;
+    const { done, total } = this.amounts();
+    if (done === record.current && total === record.total) return;
+    this.progress.updateProgress(QUEUE_PROGRESS_ID, { current: done, total });
+  }
+
   // ---- changes ----------------------------------------------------------------------------
 
   /**
    * Appends episodes (FIFO). Everything is checked first; one bad episode refuses the
    * whole request and nothing changes. An episode already pending or active is returned
-   * as it is, not queued twice.
+   * as it is, not queued twice. One whose file is in the library already is refused
+   * (ALREADY_IN_LIBRARY) unless `replace`.
    */
-  async enqueue(episodes: readonly EpisodeRef[]): Promise<QueueItemRecord[]> {
+  async enqueue(episodes: readonly EpisodeRef[], options: { replace?: boolean } = {}): Promise<QueueItemRecord[]> {
     if (episodes.length > MAX_ENQUEUE) throw new BadInputError(`episodes: at most ${MAX_ENQUEUE} per request`);
-    const remote = this.remote<QueueItemRecord[]>('enqueue', [episodes]);
+    const remote = this.remote<QueueItemRecord[]>('enqueue', [episodes, options]);
     if (remote) return remote;
     const checked = [];
     const lookups = new Map<string, Promise<SeriesLookup>>();
     for (const [index, ep] of episodes.entries()) {
       try {
-        checked.push(await this.anime.checkEpisode(ep, lookups));
+        checked.push(await this.anime.checkEpisode(ep, lookups, options));
       } catch (err) {
         if (err instanceof Error && 'code' in err) {
           (err as Error).message = `episodes[${index}] (${ep.serieFolder} S${ep.season}E${ep.episode}): ${err.message}`;
@@ -296,16 +336,15 @@ export class DownloadService {
     return result;
   }
 
-  /** Queues every missing episode of one series, or of the whole library. */
+  /**
+   * Queues every missing episode of one series, or of every series of the library. Each is
+   * checked against its folder and the catalog now, so no scan is needed first: a file
+   * deleted since the last scan is queued again.
+   */
   async enqueueMissing(serieFolder?: string | null): Promise<QueueItemRecord[]> {
     const remote = this.remote<QueueItemRecord[]>('enqueueMissing', [serieFolder ?? null]);
     if (remote) return remote;
-    const library = await this.anime.listLibrary();
-    const series = serieFolder == null ? library : library.filter((s) => s.folder === serieFolder);
-    if (serieFolder != null && series.length === 0) {
-      await this.anime.checkSeriesFolder(serieFolder); // says what is wrong with the folder, if anything
-      throw new ServiceError('NOT_IN_LIBRARY', `"${serieFolder}" has not been scanned yet: run startScan first`);
-    }
+    const series = serieFolder == null ? await this.anime.refreshLibrary() : [await this.anime.refreshSeries(serieFolder)];
     const episodes = series.flatMap((s) =>
       s.missingEpisodes.map((m) => ({ serieFolder: s.folder, season: m.season, episode: m.episode })),
     );
@@ -518,6 +557,19 @@ export class DownloadService {
     return done.length;
   }
 
+  /**
+   * Removes a series: its queue items go first (a running download is cancelled and its part
+   * file removed), then the series (see AnimeService.removeSeries). Returns it as last known.
+   */
+  async removeSeries(folder: string, deleteFiles: boolean): Promise<SeriesRecord> {
+    const remote = this.remote<SeriesRecord>('removeSeries', [folder, deleteFiles]);
+    if (remote) return remote;
+    await this.anime.checkRemovable(folder);
+    const ids = this.items.filter((i) => i.serieFolder === folder).map((i) => i.id);
+    if (ids.length) await this.remove(ids);
+    return this.anime.removeSeries(folder, deleteFiles);
+  }
+
   async start(): Promise<QueueStatusView> {
     const remote = this.remote<QueueStatusView>('start', []);
     if (remote) return remote;
@@ -607,9 +659,13 @@ export class DownloadService {
       .catch((err: unknown) => this.logger.warn({ err, itemId: item.id }, 'could not remove a part file'));
   }
 
-  /** Reports a queue change through ProgressService (never straight to subscribers). */
+  /**
+   * Reports a queue change through ProgressService (never straight to subscribers). The
+   * download_queue operation's current/total are the run's bytes (see amounts()), so its
+   * percent is queue.overallPercent; the counts are in its message and metadata.
+   */
   private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
-    announceQueue(this.progress, this.localStatus(), action, extra);
+    announceQueue(this.progress, this.localStatus(), action, this.amounts(), extra);
   }
 
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */

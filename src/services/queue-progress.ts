@@ -23,38 +23,53 @@ export type QueueAction =
   | 'queue_started'
   | 'queue_stopped';
 
-/** Bytes done over bytes expected across `open` items (0 to 100), from their progress records. */
-export function percentDone(open: readonly QueueItemRecord[], progressOf: (item: QueueItemRecord) => ProgressRecord | null): number {
+/** Weight of an item of unknown size when no item of the run has a known size (any constant would do). */
+export const UNKNOWN_SIZE_WEIGHT = 1_000_000;
+
+/**
+ * The one definition of the queue's overall progress (queue.overallPercent, the
+ * download_queue operation's current/total and percent, the CLI's and the dashboard's queue
+ * bar): bytes on disk over bytes expected, across the current run's items. A finished item
+ * (COMPLETED or FAILED) counts whole, a downloading or paused one its bytes so far, a pending
+ * one nothing; a cancelled or removed one is not in the run. An item whose size nobody knows
+ * weighs as much as the average known one. Rounded to whole bytes (weights).
+ */
+export function runAmounts(
+  run: readonly QueueItemRecord[],
+  progressOf: (item: QueueItemRecord) => ProgressRecord | null,
+): { done: number; total: number } {
+  const rows = run.map((item) => {
+    const p = progressOf(item);
+    const size = p?.total || item.size || null;
+    let fraction = 0;
+    if (item.status === 'COMPLETED' || item.status === 'FAILED') fraction = 1;
+    else if (item.status === 'DOWNLOADING' || item.status === 'PAUSED') {
+      fraction = size ? Math.min(1, (p?.current ?? 0) / size) : (p?.percent ?? 0) / 100;
+    }
+    return { size, fraction };
+  });
+  const known = rows.filter((r) => r.size !== null);
+  const average = known.length ? known.reduce((n, r) => n + r.size!, 0) / known.length : UNKNOWN_SIZE_WEIGHT;
   let done = 0;
   let total = 0;
-  let unknown = 0;
-  let unknownPercent = 0;
-  for (const item of open) {
-    const p = progressOf(item);
-    const size = p?.total ?? item.size;
-    if (size && size > 0) {
-      total += size;
-      done += Math.min(size, p?.current ?? 0);
-    } else {
-      unknown++;
-      unknownPercent += p?.percent ?? 0;
-    }
+  for (const r of rows) {
+    const weight = r.size ?? average;
+    total += weight;
+    done += weight * r.fraction;
   }
-  // Items of unknown size weigh as much as an average known one.
-  const avg = total > 0 ? total / (open.length - unknown) : 1;
-  const all = total + unknown * avg;
-  return all > 0 ? Math.min(100, ((done + (unknownPercent / 100) * avg) / all) * 100) : 0;
+  return { done: Math.round(done), total: Math.round(total) };
 }
 
 /**
  * Reports the queue as the `download_queue` operation: started when work arrives, updated
- * (with the counts, paused items included, in its metadata) on every change, COMPLETED when
- * nothing is left to do.
+ * (the run's bytes as current/total; the counts, paused items included, in its metadata and
+ * message) on every change, COMPLETED when nothing is left to do.
  */
 export function announceQueue(
   progress: ProgressService,
   s: QueueStatusView,
   action: QueueAction,
+  amounts: { done: number; total: number },
   extra: Record<string, unknown> = {},
 ): void {
   const counts = {
@@ -68,7 +83,6 @@ export function announceQueue(
   const metadata = { action, ...counts, isRunning: s.isRunning, overallPercent: s.overallPercent, ...extra };
   const held = counts.paused ? ` (${counts.paused} paused)` : '';
   const message = `${open} to go${held}, ${counts.completed} done, ${counts.failed} failed${s.isRunning ? '' : ' (stopped)'}`;
-  const finished = counts.completed + counts.failed;
   const current = progress.getProgress(QUEUE_PROGRESS_ID);
   const live = current !== null && (current.status === 'IN_PROGRESS' || current.status === 'PENDING');
   if (!live) {
@@ -76,8 +90,9 @@ export function announceQueue(
     progress.startProgress(QUEUE_PROGRESS_ID, 'QUEUE', 'Download queue', { metadata, message });
   }
   progress.updateProgress(QUEUE_PROGRESS_ID, {
-    current: finished,
-    total: finished + open,
+    // Bytes, so the record's percent is queue.overallPercent (see runAmounts).
+    current: amounts.done,
+    total: amounts.total,
     message,
     metadata,
     forceBroadcast: true,

@@ -72,13 +72,53 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 /**
+ * better-sqlite3 12 on Node 24 aborts the process (`Assertion failed: (env) != nullptr` in
+ * node::RemoveEnvironmentCleanupHook) when the garbage collector finalizes one of its objects at
+ * the wrong moment: Node 24's ObjectWrap removes an environment cleanup hook in its destructor,
+ * which needs a current Environment a GC pass may not have (WiseLibs/better-sqlite3#1515; 13's
+ * Node-API rewrite fixes it, the project stays on 12.11.1). Seen here under load on Node 24.21
+ * (test/integration/server-compression.test.ts). So none of those objects is ever left to the
+ * collector: every database is kept, and statements are prepared once per SQL text and kept,
+ * for the life of the process. The SQL texts are few (the stores' fixed queries, a bounded set
+ * of filter shapes), so this costs a few KB.
+ */
+const KEPT: object[] = [];
+
+/** Makes `db` keep itself and every statement it prepares (see KEPT); pragma() goes through prepare(). */
+export function keepAlive(db: Db): Db {
+  KEPT.push(db);
+  const statements = new Map<string, Database.Statement>();
+  const prepare = db.prepare.bind(db);
+  const cachedPrepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  db.prepare = cachedPrepare as Db['prepare'];
+  db.pragma = ((source: string, options?: { simple?: boolean }) => {
+    const statement = cachedPrepare(`PRAGMA ${source}`);
+    if (!statement.reader) {
+      statement.run();
+      return options?.simple ? undefined : [];
+    }
+    if (!options?.simple) return statement.all();
+    const row = statement.get() as Record<string, unknown> | undefined;
+    return row ? Object.values(row)[0] : undefined;
+  }) as Db['pragma'];
+  return db;
+}
+
+/**
  * Opens (creating if needed) the SQLite database under `dataDir` in WAL mode.
  * `synchronous = NORMAL` keeps every committed transaction across a process crash
  * (kill -9); only a power loss can take the last few.
  */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
+  const db = keepAlive(new Database(join(dataDir, DATABASE_FILE)));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

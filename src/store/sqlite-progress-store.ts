@@ -129,13 +129,16 @@ export class SqliteProgressStore implements ProgressStore {
   history(query: HistoryQuery): HistoryPage {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.types?.length) {
-      where.push(`type IN (${query.types.map(() => '?').join(',')})`);
-      params.push(...query.types);
+    // Each distinct value once: the SQL has a bounded number of shapes (statements are kept per text).
+    const types = [...new Set(query.types ?? [])];
+    const statuses = [...new Set(query.statuses ?? [])];
+    if (types.length) {
+      where.push(`type IN (${types.map(() => '?').join(',')})`);
+      params.push(...types);
     }
-    if (query.statuses?.length) {
-      where.push(`status IN (${query.statuses.map(() => '?').join(',')})`);
-      params.push(...query.statuses);
+    if (statuses.length) {
+      where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+      params.push(...statuses);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const totalCount = (this.db.prepare(`SELECT COUNT(*) AS n FROM progress_history ${filter}`).get(...params) as {

@@ -54,6 +54,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     allowedHosts: [],
     downloadConcurrency: 1,
     logLevel: 'silent',
+    logFormat: 'json',
     production: false,
     throttleMs: 50,
     historyLimit: 1000,

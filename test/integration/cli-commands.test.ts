@@ -91,7 +91,12 @@ describe('usage errors exit 2', () => {
     expect(none.stderr).toMatch(/Usage: anime-progress <command>/);
 
     const unknown = expectExit(await runCli(['frobnicate', '--url', app.url]), 2);
-    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"\n/);
+
+    // A typo gets a did-you-mean; so does half of a two-word command.
+    expect(expectExit(await runCli(['stat', '--url', app.url]), 2).stderr).toMatch(/unknown command "stat" \(did you mean "start"\?\)/);
+    expect(expectExit(await runCli(['histroy', '--url', app.url]), 2).stderr).toMatch(/did you mean "history"\?/);
+    expect(expectExit(await runCli(['series', 'ad', 'x', '--url', app.url]), 2).stderr).toMatch(/did you mean "series add"\?/);
 
     const badOption = expectExit(await runCli(['queue', '--bogus', '--url', app.url]), 2);
     expect(badOption.stderr).toMatch(/bogus/);
@@ -131,6 +136,19 @@ describe('connection problems exit 3', () => {
     // watch says so at once too, instead of retrying forever.
     const w = expectExit(await runCli(['watch', '--url', url]), 3);
     expect(w.stderr).toMatch(/Cannot reach the service/);
+  });
+
+  it('a URL that answers but is not the GraphQL endpoint exits 3 naming the endpoint', async () => {
+    const origin = new URL(app.url).origin;
+    // `/` is the dashboard, which takes GET only: the CLI's POST gets 405.
+    const r = expectExit(await runCli(['queue', '--url', `${origin}/`]), 3);
+    expect(r.stderr.trim()).toBe(`error: ${origin}/ answered HTTP 405, not GraphQL: the service's GraphQL endpoint is ${origin}/graphql (set --url to it)`);
+  });
+
+  it('the help shows the default URL this environment gives (PORT)', async () => {
+    const help = expectExit(await runCli(['--help'], { env: { PORT: '5123' } }), 0);
+    expect(help.stdout).toContain('here http://127.0.0.1:5123/graphql');
+    expect(expectExit(await runCli(['--help']), 0).stdout).toContain('here http://127.0.0.1:4000/graphql');
   });
 
   it('the default URL comes from PORT and HOST', async () => {
@@ -173,6 +191,9 @@ describe('library, queue and history commands', () => {
     const unknown = expectExit(await runCli(['series', 'add', 'no-such-show', '--url', app.url]), 1);
     expect(unknown.stderr).toMatch(/CATALOG_NOT_FOUND/);
     expect(unknown.stderr).toMatch(/no-such-show/);
+    // A near miss offers what the catalog's search finds.
+    const near = expectExit(await runCli(['series', 'add', 'narut', '--url', app.url]), 1);
+    expect(near.stderr).toMatch(/^error \[CATALOG_NOT_FOUND\]: .*did you mean "naruto" \(Naruto\)\?$/m);
   });
 
   it('library prints a table of series with missing counts, and --json', async () => {
@@ -220,10 +241,21 @@ describe('library, queue and history commands', () => {
     expect(after.stdout).toMatch(/\sNaruto\s+S01E01\s+COMPLETED\s+100%/);
   }, 90_000); // a dozen CLI processes: slow on a busy machine
 
-  it('cancel of an unknown id exits 1', async () => {
+  it('cancel of an unknown id exits 1 with an error code', async () => {
     const r = await runCli(['cancel', 'no-such-item', '--url', app.url]);
     expectExit(r, 1);
-    expect(r.stderr).toMatch(/no-such-item|NOT_FOUND|no queue item/i);
+    expect(r.stderr).toMatch(/^error \[NOT_FOUND\]: no queue item with id "no-such-item"/);
+  });
+
+  it('enqueue of an episode already in the library exits 1 saying --replace; with --replace it is queued', async () => {
+    const again = expectExit(await runCli(['enqueue', 'Naruto', 'S01E01', '--url', app.url]), 1);
+    expect(again.stderr).toMatch(/^error \[ALREADY_IN_LIBRARY\]: episodes\[0\] \(Naruto S1E1\): S01E01 of "Naruto" is already in the library \(Naruto\/Season 01\/Naruto - S01E01\.mp4\); pass --replace to download it again$/m);
+    const replaced = expectExit(await runCli(['enqueue', 'Naruto', 'S01E01', '--replace', '--url', app.url]), 0);
+    expect(replaced.stdout).toMatch(/Queued 1 episode: S01E01/);
+    await queueSettles();
+    // The catalog key given for the folder: the error names the folder that holds it.
+    const key = expectExit(await runCli(['enqueue', 'naruto', 'S01E02', '--url', app.url]), 1);
+    expect(key.stderr).toMatch(/\[NOT_A_SERIES\].*"naruto" is the catalog key of the series in folder "Naruto"/);
   });
 
   it('enqueue --missing, a failed download, retry and clear', async () => {

@@ -120,12 +120,12 @@ describe('watch with stdout not a terminal (plain lines)', () => {
 
   it('--exit-when-idle follows what is running to its end, then exits 0; --json prints one event per line', async () => {
     const catalog = await catalogWithShow();
-    // The watch starts after the download: it must still be running once the CLI is up, which
-    // takes seconds on a busy machine (2 s of download was not always enough): ~8 s here.
-    catalog.setMediaBehaviour('/media/naruto/1/1.mp4', { bytesPerSecond: 20_000 });
+    // Long enough (~6 s) that the CLI is connected before it ends, however slowly it starts
+    // (with a 2 s download, Node 24 on a loaded machine connected after the end and saw nothing).
+    catalog.addEpisode('naruto', 'Naruto', 1, 3, 120_000, { behaviour: { bytesPerSecond: 20_000 } });
     const a = await app({ catalogUrl: catalog.url });
     await a.app.anime.addSeries('naruto');
-    await a.client.request(EnqueueDownloadsDocument, { episodes: [{ serieFolder: 'Naruto', season: 1, episode: 1 }] });
+    await a.client.request(EnqueueDownloadsDocument, { episodes: [{ serieFolder: 'Naruto', season: 1, episode: 3 }] });
     const json = spawnCli(['watch', '--exit-when-idle', '--json', '--types', 'download', '--url', a.url]);
     expect(await withTimeout(json.exited, 20_000, 'watch --exit-when-idle to exit')).toBe(0);
     const events = json
@@ -134,7 +134,7 @@ describe('watch with stdout not a terminal (plain lines)', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { cursor: string; progress: { id: string; type: string; status: string } });
     expect(events.every((e) => e.progress.type === 'DOWNLOAD' && typeof e.cursor === 'string')).toBe(true);
-    expect(events.at(-1)!.progress).toMatchObject({ id: 'download_Naruto_1_1', status: 'COMPLETED' });
+    expect(events.at(-1)!.progress).toMatchObject({ id: 'download_Naruto_1_3', status: 'COMPLETED' });
     expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
 
     // Nothing running: it says so and exits at once.

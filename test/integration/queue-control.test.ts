@@ -249,6 +249,54 @@ describe('queueUpdated and download_queue events', () => {
     const enq = metas.find((m) => m.action === 'enqueued')!;
     expect(enq.isRunning).toBe(false);
     const last = events.items.at(-1)!.progress;
-    expect(last).toMatchObject({ status: 'COMPLETED', current: 2, total: 2 });
+    // current/total are the run's bytes (see 'one overall percent' below): both items count whole.
+    expect(last).toMatchObject({ status: 'COMPLETED', current: 40_000, total: 40_000, percent: 100 });
+  });
+});
+
+describe('one overall percent', () => {
+  it('queue.overallPercent is the download_queue operation\'s percent: bytes of the run, finished items whole', async () => {
+    const { app, catalog } = await startAppWithCatalog(cleanups, { throttleMs: 20 });
+    catalog.addEpisode('naruto', 'Naruto', 1, 1, 100_000);
+    catalog.addEpisode('naruto', 'Naruto', 1, 2, 300_000, { behaviour: { bytesPerSecond: 200_000 } }); // ~1.5 s
+    catalog.addEpisode('naruto', 'Naruto', 1, 3, 50_000);
+    const { client } = app;
+    await client.request(AddSeriesDocument, { key: 'naruto' });
+    const queueEvents = recordEvents(client, { ids: ['download_queue'] });
+    cleanups.add(() => queueEvents.stop());
+    const downloads = recordEvents(client, { types: ['DOWNLOAD'] });
+    cleanups.add(() => downloads.stop());
+
+    await client.request(EnqueueDownloadsDocument, { episodes: [ep(1), ep(2)] });
+    const id2 = downloadId('Naruto', 1, 2);
+    await downloads.until((all) => all.some((e) => e.progress.id === id2 && e.progress.current > 50_000), 'E02 a good way in', 10_000);
+
+    // At one instant, in-process: the query's value, the operation's percent and the definition agree.
+    const status = (app.app.downloads as unknown as { localStatus(): { overallPercent: number } }).localStatus();
+    const record = app.app.progress.getProgress('download_queue')!;
+    const e2 = app.app.progress.getProgress(id2)!;
+    const expected = ((100_000 + e2.current) / 400_000) * 100;
+    expect(status.overallPercent).toBeCloseTo(expected, 3);
+    expect(record.percent).toBeCloseTo(expected, 3);
+    expect(record).toMatchObject({ current: 100_000 + e2.current, total: 400_000 });
+    // The same over the API.
+    const q = (await client.request(QueueDocument)).queue;
+    expect(q.overallPercent).toBeGreaterThanOrEqual(expected);
+
+    // An item added mid-run joins the run's total; the percent then only grows to 100.
+    await client.request(EnqueueDownloadsDocument, { episodes: [ep(3)] });
+    await queueEvents.until(reached('download_queue', 'COMPLETED'), 'the queue to drain', 10_000);
+    const run = queueEvents.items.filter((e) => e.progress.total === 450_000).map((e) => e.progress.percent);
+    expect(run.length).toBeGreaterThan(2);
+    expect(run).toEqual([...run].sort((a, b) => a - b));
+    expect(run.at(-1)).toBe(100);
+    // Between the download events, the queue's percent moved too (not only at queue changes).
+    const moving = queueEvents.items.filter((e) => e.progress.status === 'IN_PROGRESS' && e.progress.percent > 25 && e.progress.percent < 85);
+    expect(moving.length).toBeGreaterThan(0);
+    // A new run starts from its own items: the finished ones of the last run do not count.
+    await client.request(StopQueueDocument);
+    catalog.addEpisode('naruto', 'Naruto', 1, 4, 10_000);
+    await client.request(EnqueueDownloadsDocument, { episodes: [ep(4)] });
+    expect((await client.request(QueueDocument)).queue.overallPercent).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { EnqueueDownloadsDocument, EnqueueMissingDocument } from '../../client/operations.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
+import { GraphQLRequestError } from '../../client/index.js';
+import { OperationFailedError, UsageError } from '../errors.js';
 import { episodeCode } from '../format.js';
 import { queueItemsTable } from './queue.js';
 
@@ -13,14 +14,15 @@ export function parseEpisodeCode(text: string): { season: number; episode: numbe
 
 export const enqueue: Command = {
   name: 'enqueue',
-  usage: 'enqueue <folder> S01E02 [S01E03…] | enqueue [<folder>] --missing',
-  summary: 'queue episodes of a series (or every missing one) for download',
-  options: ['missing'],
+  usage: 'enqueue <folder> S01E02 [S01E03…] [--replace] | enqueue [<folder>] --missing',
+  summary: 'queue episodes of a series (or every missing one); --replace downloads episodes already in the library again',
+  options: ['missing', 'replace'],
   async run(ctx, args) {
     const [folder, ...codes] = args.positionals;
     let items;
     if (args.values.missing) {
       if (codes.length) throw new UsageError('give either episodes (S01E02…) or --missing, not both', this.name);
+      if (args.values.replace) throw new UsageError('--replace goes with episodes (S01E02…): --missing only queues what is missing', this.name);
       if (folder !== undefined && folder.trim() === '') throw new UsageError('<folder> is empty', this.name);
       items = (await ctx.client.request(EnqueueMissingDocument, { serieFolder: folder })).enqueueMissing;
     } else {
@@ -31,7 +33,15 @@ export const enqueue: Command = {
         if (!parsed) throw new UsageError(`"${code}" is not an episode code like S01E02`, this.name);
         return { serieFolder: folder, ...parsed };
       });
-      items = (await ctx.client.request(EnqueueDownloadsDocument, { episodes })).enqueueDownloads;
+      try {
+        items = (await ctx.client.request(EnqueueDownloadsDocument, { episodes, replace: args.values.replace === true })).enqueueDownloads;
+      } catch (err) {
+        // The service's message speaks GraphQL ("replace: true"); here it is a flag.
+        if (err instanceof GraphQLRequestError && err.code === 'ALREADY_IN_LIBRARY') {
+          throw new OperationFailedError(`${err.message.replace(/;? ?enqueue it with replace: true.*$/, '')}; pass --replace to download it again`, err.code);
+        }
+        throw err;
+      }
     }
     if (ctx.json) return ctx.printJson(items);
     if (items.length === 0) {

@@ -19,7 +19,7 @@ export const cancel: Command = {
     const [id] = expectPositionals(args, ['id'], this.name);
     const { cancelDownload } = await ctx.client.request(CancelDownloadDocument, { id: id! });
     if (ctx.json) ctx.printJson(cancelDownload);
-    if (!cancelDownload) throw new OperationFailedError(`no queue item with id ${id}`);
+    if (!cancelDownload) throw new OperationFailedError(`no queue item with id "${id}" (ids are in: anime-progress queue)`, 'NOT_FOUND');
     if (!ctx.json) {
       ctx.print(`${cancelDownload.serieName} ${episodeCode(cancelDownload.season, cancelDownload.episode)} (${cancelDownload.id}): ${cancelDownload.status}`);
     }

@@ -41,8 +41,6 @@ export function createTtyRenderer(stream: NodeJS.WriteStream, options: { showQue
   });
 
   const bars = new Map<string, cliProgress.SingleBar>();
-  /** Latest state of every unfinished download, for the queue's overall percent. */
-  const downloads = new Map<string, Progress>();
   let queue: Progress | null = null;
   let queueDone = '';
   const queueBar = options.showQueue ? multibar.create(100, 0, payload('≡', 'Queue', 'idle')) : null;
@@ -53,18 +51,17 @@ export function createTtyRenderer(stream: NodeJS.WriteStream, options: { showQue
     else stream.write(`${text}\n`);
   };
 
-  /** Finished items plus the done fraction of running downloads, over everything the queue holds. */
+  /**
+   * The queue's own percent (download_queue), which is queue.overallPercent: the service keeps
+   * one definition of it (bytes of the current run; README "The queue's overall percent").
+   */
   const drawQueue = () => {
     if (!queueBar) return;
     if (!queue) {
       queueBar.update(100, payload('≡', 'Queue', queueDone ? `idle · ${queueDone}` : 'idle'));
       return;
     }
-    const total = queue.total ?? 0;
-    let done = queue.current;
-    for (const d of downloads.values()) if (d.status === 'IN_PROGRESS') done += Math.min(1, d.percent / 100);
-    const percent = total > 0 ? Math.min(100, (done / total) * 100) : queue.percent;
-    queueBar.update(Math.floor(percent), payload(statusIcon(queue.status), 'Queue', queue.message ?? ''));
+    queueBar.update(Math.floor(queue.percent), payload(statusIcon(queue.status), 'Queue', queue.message ?? ''));
   };
 
   return {
@@ -75,7 +72,6 @@ export function createTtyRenderer(stream: NodeJS.WriteStream, options: { showQue
         drawQueue();
         return;
       }
-      if (p.type === 'DOWNLOAD') downloads.set(p.id, p);
       const data = payload(progressIcon(p), p.title, p.status === 'PENDING' && !isPaused(p) ? 'queued' : progressDetail(p));
       const bar = bars.get(p.id);
       if (bar) bar.update(Math.floor(p.percent), data);
@@ -92,7 +88,6 @@ export function createTtyRenderer(stream: NodeJS.WriteStream, options: { showQue
         queueDone = p.message ?? '';
         drawQueue();
       } else {
-        downloads.delete(p.id);
         const bar = bars.get(p.id);
         if (bar) {
           bars.delete(p.id);

@@ -27,9 +27,10 @@ type Documents = {
     "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": typeof types.SeriesDocument,
     "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueDocument,
     "\n  mutation AddSeries($key: String!, $folder: String) {\n    addSeries(key: $key, folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": typeof types.AddSeriesDocument,
+    "\n  mutation RemoveSeries($folder: String!, $deleteFiles: Boolean) {\n    removeSeries(folder: $folder, deleteFiles: $deleteFiles) {\n      ...SeriesFields\n    }\n  }\n": typeof types.RemoveSeriesDocument,
     "\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n": typeof types.StartScanDocument,
     "\n  mutation CancelScan {\n    cancelScan {\n      ...ProgressFields\n    }\n  }\n": typeof types.CancelScanDocument,
-    "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.EnqueueDownloadsDocument,
+    "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!, $replace: Boolean) {\n    enqueueDownloads(episodes: $episodes, replace: $replace) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.EnqueueDownloadsDocument,
     "\n  mutation EnqueueMissing($serieFolder: String) {\n    enqueueMissing(serieFolder: $serieFolder) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.EnqueueMissingDocument,
     "\n  mutation CancelDownload($id: ID!) {\n    cancelDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.CancelDownloadDocument,
     "\n  mutation RemoveFromQueue($ids: [ID!]!) {\n    removeFromQueue(ids: $ids)\n  }\n": typeof types.RemoveFromQueueDocument,
@@ -68,9 +69,10 @@ const documents: Documents = {
     "\n  query Series($folder: String!) {\n    series(folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": types.SeriesDocument,
     "\n  query Queue {\n    queue {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueDocument,
     "\n  mutation AddSeries($key: String!, $folder: String) {\n    addSeries(key: $key, folder: $folder) {\n      ...SeriesFields\n    }\n  }\n": types.AddSeriesDocument,
+    "\n  mutation RemoveSeries($folder: String!, $deleteFiles: Boolean) {\n    removeSeries(folder: $folder, deleteFiles: $deleteFiles) {\n      ...SeriesFields\n    }\n  }\n": types.RemoveSeriesDocument,
     "\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n": types.StartScanDocument,
     "\n  mutation CancelScan {\n    cancelScan {\n      ...ProgressFields\n    }\n  }\n": types.CancelScanDocument,
-    "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n": types.EnqueueDownloadsDocument,
+    "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!, $replace: Boolean) {\n    enqueueDownloads(episodes: $episodes, replace: $replace) {\n      ...QueueItemFields\n    }\n  }\n": types.EnqueueDownloadsDocument,
     "\n  mutation EnqueueMissing($serieFolder: String) {\n    enqueueMissing(serieFolder: $serieFolder) {\n      ...QueueItemFields\n    }\n  }\n": types.EnqueueMissingDocument,
     "\n  mutation CancelDownload($id: ID!) {\n    cancelDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.CancelDownloadDocument,
     "\n  mutation RemoveFromQueue($ids: [ID!]!) {\n    removeFromQueue(ids: $ids)\n  }\n": types.RemoveFromQueueDocument,
@@ -165,6 +167,10 @@ export function graphql(source: "\n  mutation AddSeries($key: String!, $folder: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RemoveSeries($folder: String!, $deleteFiles: Boolean) {\n    removeSeries(folder: $folder, deleteFiles: $deleteFiles) {\n      ...SeriesFields\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveSeries($folder: String!, $deleteFiles: Boolean) {\n    removeSeries(folder: $folder, deleteFiles: $deleteFiles) {\n      ...SeriesFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartScan {\n    startScan {\n      ...ProgressFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -173,7 +179,7 @@ export function graphql(source: "\n  mutation CancelScan {\n    cancelScan {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!) {\n    enqueueDownloads(episodes: $episodes) {\n      ...QueueItemFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!, $replace: Boolean) {\n    enqueueDownloads(episodes: $episodes, replace: $replace) {\n      ...QueueItemFields\n    }\n  }\n"): (typeof documents)["\n  mutation EnqueueDownloads($episodes: [EpisodeInput!]!, $replace: Boolean) {\n    enqueueDownloads(episodes: $episodes, replace: $replace) {\n      ...QueueItemFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
