@@ -16,7 +16,7 @@ import { createRequestGuard, refuseRequest } from './server/request-guard.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
-import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
+import { startDemoCatalog, type DemoCatalog } from './demo/demo-catalog.js';
 import { DEFAULT_RETRY_BUDGET_MS, STALL_RETRY_MARGIN_MS } from './core/downloader.js';
 import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
