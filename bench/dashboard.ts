@@ -35,6 +35,8 @@ const app = createApp(
     throttleMs: 250,
     historyLimit: 5000,
     eventLogRetention: 10_000,
+  redisUrl: null,
+  instanceId: `bench-${process.pid}`,
   },
   { logger: pino({ level: 'silent' }) },
 );

@@ -19,7 +19,7 @@ import { runScanBench, type ScanBenchResult } from './scan.js';
 
 // ---- options ------------------------------------------------------------------------------
 
-const ALL_VARIANTS = ['raw', 'graphql-ws', 'yoga', 'mercurius', 'service'] as const;
+const ALL_VARIANTS = ['raw', 'graphql-ws', 'yoga', 'mercurius', 'service', 'service-redis'] as const;
 type VariantName = (typeof ALL_VARIANTS)[number];
 const ALL_WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'DL', 'SCAN'] as const;
 type Workload = (typeof ALL_WORKLOADS)[number];

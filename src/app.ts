@@ -16,7 +16,7 @@ import { createRequestGuard, refuseRequest } from './server/request-guard.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer } from './server/yoga.js';
 import { createCatalogClient, type CatalogClient } from './core/catalog-client.js';
-import { startDemoCatalog, type DemoCatalog } from './core/demo-catalog.js';
+import { startDemoCatalog, type DemoCatalog } from './demo/demo-catalog.js';
 import { DEFAULT_RETRY_BUDGET_MS, STALL_RETRY_MARGIN_MS } from './core/downloader.js';
 import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
@@ -27,15 +27,14 @@ import { WebhookService, type WebhookServiceOptions } from './services/webhook-s
 import { SqliteWebhookStore } from './store/webhook-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
-import { SqliteLibraryStore } from './store/library-store.js';
-import { SqliteQueueStore } from './store/queue-store.js';
 import { DropTally } from './services/live-queue.js';
 import { monitorCatalog } from './services/catalog-monitor.js';
 import { createInProcessPubSub } from './services/progress-pubsub.js';
-import { announceShutdown, completeShutdown, recordStartup } from './services/system-progress.js';
+import { announceShutdown, completeShutdown } from './services/system-progress.js';
 import { ProgressService } from './services/progress-service.js';
-import { openDatabase } from './store/database.js';
-import { createSqlitePersistence } from './store/sqlite-progress-store.js';
+import { ServiceInfoService } from './services/service-info.js';
+import { createRedisBackend, createSqliteBackend, type Backend } from './backends.js';
+import { runnerHooks } from './runner.js';
 
 /**
  * Time the shutdown notice gets to reach subscribers whose events go out asynchronously
@@ -47,6 +46,8 @@ export const SHUTDOWN_NOTICE_MS = 100;
 export interface AppOptions {
   /** Logger to use; tests pass a silent one. @default a pino logger at config.logLevel */
   logger?: Logger;
+  /** Prefix of every Redis key (tests share one Redis between apps). @default DEFAULT_REDIS_PREFIX */
+  redisKeyPrefix?: string;
   /** Back-pressure limits of the WebSocket fan-out. @default the FANOUT_* constants */
   fanout?: Pick<FanoutOptions, 'highWaterBytes' | 'lowWaterBytes' | 'stallTimeoutMs' | 'closeGraceMs'>;
   /** The built dashboard served at `/`. @default DASHBOARD_BUILD_DIR (src/dashboard/dist) */
@@ -76,12 +77,12 @@ export interface App {
 /** Builds one isolated instance of the service: its own database, PubSub, servers. */
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
-  const db = openDatabase(config.dataDir);
+  const backend: Backend = config.redisUrl ? createRedisBackend(config, logger, options.redisKeyPrefix) : createSqliteBackend(config);
   // Events dropped for slow subscribers (stream and fan-out paths), for the metrics.
   const drops = new DropTally();
   const progress = new ProgressService({
     drops,
-    persistence: createSqlitePersistence(db),
+    journal: backend.journal,
     pubsub: createInProcessPubSub(),
     logger: logger.child({ component: 'progress-service' }),
     throttleMs: config.throttleMs,
@@ -107,7 +108,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
   );
   const settings = new SettingsService({
-    store: new SqliteSettingsStore(db),
+    store: new SqliteSettingsStore(backend.db),
     defaults: {
       speedLimit: config.speedLimit || null,
       autoScanInterval: config.autoScanInterval ?? DEFAULT_AUTO_SCAN_INTERVAL,
@@ -133,15 +134,17 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     seriesApp,
     catalog,
     progress,
-    library: new SqliteLibraryStore(db),
+    library: backend.library,
     logger: logger.child({ component: 'anime-service' }),
+    gate: backend.gate,
   });
   const downloads = new DownloadService({
     anime,
     progress,
-    store: new SqliteQueueStore(db),
+    store: backend.queue,
     logger: logger.child({ component: 'download-service' }),
     concurrency: settings.get().downloadConcurrency,
+    gate: backend.gate,
   });
   const autoScan = new AutoScanScheduler({
     scans: anime,
@@ -157,19 +160,20 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   });
   // Before any event of this start: every one of them reaches the outboxes.
   const webhooks = new WebhookService({
-    store: new SqliteWebhookStore(db),
+    store: new SqliteWebhookStore(backend.db),
     progress,
     logger: logger.child({ component: 'webhooks' }),
     ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
   });
-  // Downloads the last process left running resume; any other unfinished operation
-  // becomes FAILED, saying it was interrupted. system_startup tells what happened.
-  recordStartup(progress, () => ({ resumed: downloads.recover(), failed: progress.failInterrupted() }));
+  // What this instance does when it runs the queue: resume what the last run left (system_startup
+  // or, with several instances, system_leader says what), and run the commands of the others.
+  const hooks = runnerHooks({ config, progress, anime, downloads, logger });
 
   const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
   const checkToken = createTokenCheck(config.apiToken);
-  const appContext = { progress, anime, downloads, settings, webhooks };
+  const serviceInfo = new ServiceInfoService(backend.registry, config.instanceId);
+  const appContext = { progress, anime, downloads, serviceInfo, settings, webhooks };
   const graphiql = createGraphiQLAssets();
   const yoga = createYogaServer({
     context: appContext,
@@ -216,6 +220,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const ws = attachWebSocket({ server, appContext, fanout, yoga, checkToken, guard, metrics, logger });
 
   let stopping: Promise<void> | null = null;
+  /** The backend answered at start (an instance that could not reach Redis announces nothing). */
+  let connected = false;
   return {
     config,
     progress,
@@ -235,7 +241,16 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         catalogClient = createCatalogClient({ baseUrl: demo.url });
         logger.info({ catalog: demo.url }, 'CATALOG_URL is unset: serving the built-in demo catalog');
       }
-      downloads.pump();
+      // Redis: connects (or throws naming REDIS_URL) and competes for the queue. SQLite: runs
+      // it here, resuming what the last process left.
+      await backend.connect();
+      connected = true;
+      // What other instances run (and what a runner that died left) before competing for the queue.
+      await progress.open();
+      await backend.run(hooks);
+      // Its start-up events (recovery, system_leader) are in the log before it serves.
+      await progress.settled();
+      backend.registry.start();
       autoScan.start();
       webhooks.start();
       return new Promise((resolve, reject) => {
@@ -254,21 +269,24 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     stop: () =>
       (stopping ??= (async () => {
         // Subscribers hear of the stop while their connections are still open.
-        announceShutdown(progress);
-        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
+        if (connected) {
+          announceShutdown(progress);
+          await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_NOTICE_MS));
+        }
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         autoScan.stop();
-        await downloads.close();
+        await hooks.stopRunning('stopping');
         await webhooks.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);
         await yoga.dispose();
-        completeShutdown(progress);
+        if (connected) completeShutdown(progress);
         detachLogging();
         metrics.detach();
-        progress.close();
-        db.close();
+        await backend.registry.stop();
+        await progress.closeAndSettle();
+        await backend.stop();
         await demo?.close();
         logger.info('stopped');
       })()),

@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_CREDENTIAL_LENGTH } from './server/auth.js';
 import { normalizeHost } from './server/request-guard.js';
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-limits.js';
 import { MAX_AUTO_SCAN_INTERVAL_S, MAX_SPEED_LIMIT_BPS } from './services/settings-service.js';
 import { LOG_FORMATS, type LogFormat } from './logger.js';
-import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './services/progress-service.js';
 
 /** Everything the service is configured with; `loadConfig` builds it from the environment. */
 export interface AppConfig {
@@ -51,6 +53,18 @@ export interface AppConfig {
   speedLimit?: number;
   /** Seconds without a byte before a download attempt counts as stalled. @default 30 */
   stallTimeout?: number;
+  /**
+   * Shared state for several instances (journal, queue, history, library, the runner's lease);
+   * null keeps everything in SQLite under dataDir, one instance. @default null
+   */
+  redisUrl: string | null;
+  /** This instance's name among several. @default `<hostname>-<pid>-<random>` (unique per process) */
+  instanceId: string;
+}
+
+/** A name unique to this process: INSTANCE_ID's default. */
+export function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Default of AUTO_SCAN_INTERVAL: a scan every 6 hours. */
@@ -207,6 +221,31 @@ const env = z.object({
   NODE_ENV: z.string().optional(),
   PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
   HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      try {
+        const url = new URL(v.trim());
+        if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('protocol');
+        return url.href;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `REDIS_URL must be a redis:// or rediss:// URL, got "${v}"` });
+        return z.NEVER;
+      }
+    }),
+  INSTANCE_ID: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return defaultInstanceId();
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(v.trim())) {
+        ctx.addIssue({ code: 'custom', message: `INSTANCE_ID must be 1 to 64 letters, digits, ".", "_" or "-", got "${v}"` });
+        return z.NEVER;
+      }
+      return v.trim();
+    }),
   AUTO_SCAN_INTERVAL: int('AUTO_SCAN_INTERVAL', 0, MAX_AUTO_SCAN_INTERVAL_S, DEFAULT_AUTO_SCAN_INTERVAL),
   SPEED_LIMIT: num('SPEED_LIMIT', 0, MAX_SPEED_LIMIT_BPS, 0, 'bytes per second'),
   STALL_TIMEOUT: num('STALL_TIMEOUT', 0.1, MAX_STALL_TIMEOUT, DEFAULT_STALL_TIMEOUT, 'seconds'),
@@ -249,6 +288,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     throttleMs: e.PROGRESS_THROTTLE_MS,
     historyLimit: e.HISTORY_LIMIT,
     eventLogRetention: e.EVENT_LOG_RETENTION,
+    redisUrl: e.REDIS_URL,
+    instanceId: e.INSTANCE_ID,
     autoScanInterval: e.AUTO_SCAN_INTERVAL,
     speedLimit: e.SPEED_LIMIT,
     stallTimeout: e.STALL_TIMEOUT,

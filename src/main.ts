@@ -1,5 +1,6 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { RedisUnreachableError } from './store/redis-connection.js';
 
 let config;
 try {
@@ -22,6 +23,8 @@ try {
   await app.start();
 } catch (err) {
   const code = (err as NodeJS.ErrnoException).code;
+  // Names REDIS_URL: several instances cannot run without their shared state.
+  if (err instanceof RedisUnreachableError) console.error(err.message);
   app.logger.fatal(
     { err },
     code === 'EADDRINUSE'

@@ -2,6 +2,20 @@ import { createRequire } from 'node:module';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { RUN_ONCE_SUITES } from './run-once.js';
 
+/**
+ * Suites whose apps also run on Redis (the `redis` project: the same files, one redis-server
+ * for the run, injected as `redisUrl`). The other suites depend on SQLite itself (deleting
+ * DATA_DIR, a failing disk, a cursor known in the emitting turn, exact history counts) and
+ * run on SQLite only; test/unit/journal, stores, redis-* and
+ * test/integration/several-instances.multi-instance cover Redis there (resume on another instance included).
+ */
+const BOTH_BACKENDS = [
+  'test/integration/queue-control.test.ts',
+  'test/integration/queue-failures.test.ts',
+  'test/integration/queue-refusals.test.ts',
+  'test/integration/library-flow.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // Node loads graphql's CommonJS build (graphql-scalars and yoga's deps do too); vite would
@@ -10,7 +24,6 @@ export default defineConfig({
   },
   test: {
     root: new URL('..', import.meta.url).pathname,
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/dashboard-build.global.ts'],
     // .ci/run's runs on the other Node lines leave out the browser and multi-instance suites.
     exclude: [...configDefaults.exclude, ...(process.env.TEST_SKIP_RUN_ONCE === '1' ? RUN_ONCE_SUITES : [])],
@@ -19,5 +32,12 @@ export default defineConfig({
     // Integration tests start real servers and child processes; two cores only.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'redis', include: BOTH_BACKENDS, globalSetup: ['test/redis-global-setup.ts'] },
+      },
+    ],
   },
 });

@@ -11,14 +11,14 @@ import { downloadFile } from '../../src/core/downloader.js';
 import { createInProcessPubSub } from '../../src/services/progress-pubsub.js';
 import { ProgressService } from '../../src/services/progress-service.js';
 import { openDatabase } from '../../src/store/database.js';
-import { createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
+import { SqliteJournal } from '../../src/store/sqlite-journal.js';
 
 const [url, dest, size] = process.argv.slice(2) as [string, string, string];
 const rssBefore = process.memoryUsage().rss;
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-dl-data-'));
 const db = openDatabase(dataDir);
 const progress = new ProgressService({
-  persistence: createSqlitePersistence(db),
+  journal: SqliteJournal.open(db),
   pubsub: createInProcessPubSub(),
   logger: pino({ level: 'silent' }),
 });

@@ -30,6 +30,9 @@ const config: AppConfig = {
   throttleMs: 250,
   historyLimit: 1000,
   eventLogRetention: 10_000,
+  // BENCH_REDIS_URL runs the same service with its journal and state in Redis.
+  redisUrl: process.env.BENCH_REDIS_URL ?? null,
+  instanceId: `bench-${process.pid}`,
 };
 let app: App;
 

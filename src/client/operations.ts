@@ -257,6 +257,22 @@ export const QueueUpdatedDocument = graphql(`
   }
 `);
 
+export const ServiceInfoDocument = graphql(`
+  query ServiceInfo {
+    serviceInfo {
+      version
+      backend
+      instanceId
+      instances {
+        id
+        runsQueue
+        startedAt
+        lastSeenAt
+      }
+    }
+  }
+`);
+
 export const PauseDownloadDocument = graphql(`
   mutation PauseDownload($id: ID!) {
     pauseDownload(id: $id) {

@@ -6,6 +6,7 @@ import { BadInputError } from '../services/errors.js';
 import type { AnimeService } from '../services/anime-service.js';
 import type { DownloadService } from '../services/download-service.js';
 import type { ProgressService } from '../services/progress-service.js';
+import type { ServiceInfoService } from '../services/service-info.js';
 import type { SettingsService } from '../services/settings-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
 
@@ -14,6 +15,7 @@ export interface AppContext {
   progress: ProgressService;
   anime: AnimeService;
   downloads: DownloadService;
+  serviceInfo: ServiceInfoService;
   settings: SettingsService;
   webhooks: WebhookService;
 }

@@ -84,7 +84,7 @@ builder.queryFields((t) => ({
     type: ProgressRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.progress.getProgress(String(id)),
+    resolve: (_root, { id }, ctx) => ctx.progress.fetchProgress(String(id)),
   }),
   activeProgress: t.field({
     type: [ProgressRef],
@@ -112,9 +112,9 @@ builder.queryFields((t) => ({
         let totalCount = 0;
         const connection = await resolveCursorConnection(
           { args, toCursor: (e: { key: number }) => String(e.key), defaultSize: DEFAULT_HISTORY_PAGE, maxSize: MAX_HISTORY_PAGE },
-          ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) => {
+          async ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) => {
             if (inverted || before) throw new BadInputError('progressHistory pages forward only: use first and after');
-            const page = ctx.progress.getHistory({
+            const page = await ctx.progress.fetchHistory({
               types: distinct(args.types),
               statuses: distinct(args.statuses),
               before: after ? Number(after) : null,

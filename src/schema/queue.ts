@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import { ProgressRef } from './progress.js';
+import { withRelease } from '../lib/async-iterators.js';
 import type { QueueStatusView } from '../services/download-service.js';
 import type { QueueItemRecord } from '../store/queue-store.js';
 
@@ -135,7 +136,16 @@ builder.subscriptionFields((t) => ({
   queueUpdated: t.field({
     type: QueueStatusRef,
     description: 'The queue each time it changes.',
-    subscribe: (_root, _args, ctx) => ctx.downloads.watch(),
+    // The queue now, then again after each queue change or download update: both arrive as
+    // progress events (the queue never broadcasts by itself).
+    subscribe: (_root, _args, ctx) => {
+      const events = ctx.progress.stream({ types: ['QUEUE', 'DOWNLOAD'] });
+      async function* statuses(): AsyncGenerator<QueueStatusView> {
+        yield await ctx.downloads.status();
+        for await (const _event of events) yield await ctx.downloads.status();
+      }
+      return withRelease(statuses(), () => void events.return?.());
+    },
     resolve: (status: QueueStatusView) => status,
   }),
 }));

@@ -2,12 +2,13 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { CoreError } from '../core/errors.js';
 import { ServiceError } from '../services/errors.js';
+import { StoreUnavailableError } from '../store/errors.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
 
 /** An expected domain failure from the services or the core. */
 function domainError(error: unknown): { code: string; message: string } | null {
-  return error instanceof ServiceError || error instanceof CoreError ? error : null;
+  return error instanceof ServiceError || error instanceof CoreError || error instanceof StoreUnavailableError ? error : null;
 }
 
 /**

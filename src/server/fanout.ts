@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { LiveQueue, type DropTally } from '../services/live-queue.js';
-import type { ProgressService, StreamOptions } from '../services/progress-service.js';
+import type { Listening, PrefixPage, ProgressService, StreamOptions } from '../services/progress-service.js';
 import type { ProgressEvent, ProgressType } from '../services/progress-types.js';
 
 /** Past this many unsent bytes on a socket, its subscriber is stalled: it conflates. */
@@ -127,16 +127,24 @@ export class ProgressFanout {
    * Serves the operation if it is one this path handles (a single progressEvents or
    * progressUpdated root field); returns null otherwise, and the caller runs it as usual.
    */
-  trySubscribe(args: ExecutionArgs, target: FanoutTarget): AsyncIterableIterator<never> | ExecutionResult | null {
+  trySubscribe(
+    args: ExecutionArgs,
+    target: FanoutTarget,
+  ): Promise<AsyncIterableIterator<never> | ExecutionResult> | AsyncIterableIterator<never> | ExecutionResult | null {
     const fast = fanoutField(args.document, args.operationName);
     if (!fast) return null;
     const { operation, field } = fast;
-    try {
-      const options = this.streamOptions(args, operation, field);
-      return this.join(args, field, options, target);
-    } catch (err) {
+    const refuse = (err: unknown): ExecutionResult => {
       const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error });
       return { errors: [this.formatError(error)] };
+    };
+    try {
+      const options = this.streamOptions(args, operation, field);
+      const member = this.join(args, options, target);
+      // A cursor checked asynchronously (Redis): refused before the first event, as SQLite does.
+      return member.ready ? member.ready.then(() => member.parked(), (err: unknown) => (member.close(), refuse(err))) : member.parked();
+    } catch (err) {
+      return refuse(err);
     }
   }
 
@@ -158,16 +166,10 @@ export class ProgressFanout {
     };
   }
 
-  private join(
-    args: ExecutionArgs,
-    field: FieldNode,
-    options: StreamOptions,
-    target: FanoutTarget,
-  ): AsyncIterableIterator<never> {
+  private join(args: ExecutionArgs, options: StreamOptions, target: FanoutTarget): Member {
     // The member's own snapshot or replay, computed in the same synchronous turn as it
     // joins the group: every live event the group sees from now on comes after `head`.
-    const own = options.after != null || options.snapshot ? this.progress.listen(options, () => undefined) : null;
-    own?.close();
+    const own = options.after != null || options.snapshot ? this.progress.prefixFor(options) : null;
     let group = this.groups.get(target.groupKey);
     if (!group) {
       group = new Group(this, args, target.groupKey);
@@ -178,10 +180,10 @@ export class ProgressFanout {
     }
     // The member's copy of the key (a long string) can go; the group's serves.
     target.groupKey = group.key;
-    const member = new Member(this, group, target, own?.prefix ?? null);
+    const member = new Member(this, group, target, own);
     group.members.add(member);
     member.start();
-    return member.parked();
+    return member;
   }
 
   /** Called by a group with no members left. */
@@ -244,6 +246,10 @@ interface Frame {
 
 class Member {
   private readonly head: string;
+  /** A cursor check in progress (Redis): settles before the operation is answered. */
+  readonly ready: Promise<void> | null = null;
+  private readonly prefix: Listening['prefix'] | null;
+  private firstPage: Promise<PrefixPage> | null = null;
   private readonly queue: LiveQueue<Frame>;
   /** priming: sending its snapshot/replay; live: sending directly; stalled: socket full. */
   private state: 'priming' | 'live' | 'stalled' | 'closed';
@@ -255,7 +261,7 @@ class Member {
     private readonly fanout: ProgressFanout,
     private readonly group: Group,
     private readonly target: FanoutTarget,
-    private readonly prefix: (() => ProgressEvent[] | null) | null,
+    private readonly own: Listening | null,
   ) {
     this.head = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
     // Bounded (LIVE_QUEUE_CAPACITY): past it, the latest frame per operation only.
@@ -264,27 +270,42 @@ class Member {
       markMissed: (f, missed) => ({ ...f, missed }),
       onDrop: fanout.drops?.add,
     });
-    this.state = prefix ? 'priming' : 'live';
+    this.state = own ? 'priming' : 'live';
+    this.prefix = own?.prefix ?? null;
+    if (own) {
+      // The first page is asked for now: an asynchronous one checks the cursor first.
+      const first = own.prefix();
+      if (first instanceof Promise) {
+        this.firstPage = first;
+        this.ready = first.then(() => undefined);
+      } else {
+        this.firstPage = Promise.resolve(first);
+      }
+    }
   }
 
   start(): void {
-    if (this.prefix) setImmediate(() => this.prime());
+    if (this.prefix) setImmediate(() => void this.prime());
   }
 
   /** Sends the snapshot or replay a page per turn; live events wait in the queue meanwhile. */
-  private prime(): void {
+  private async prime(): Promise<void> {
     if (this.state !== 'priming') return;
+    const first = this.firstPage !== null;
     try {
-      const page = this.prefix!();
+      const page = first ? await this.firstPage! : await this.prefix!();
+      this.firstPage = null;
+      if (this.state !== 'priming') return;
       if (page !== null) {
         for (const event of page) {
           const payload = this.group.render(event);
           if (payload) this.send(this.head + payload + '}');
         }
-        setImmediate(() => this.prime());
+        setImmediate(() => void this.prime());
         return;
       }
     } catch (err) {
+      if (first && this.ready) return; // refused before it started: trySubscribe answers the error
       this.fanout.logger.error({ err }, 'replay failed');
     }
     this.state = 'stalled';
@@ -294,6 +315,8 @@ class Member {
 
   /** `tail`: the message after this member's id (payload and closing brace). The hot path. */
   deliver(event: ProgressEvent, tail: string): void {
+    // At or before the member's own prefix's end (a cursor another instance handed out).
+    if (this.own !== null && event.seq <= this.own.head) return;
     const socket = this.target.socket;
     const frame = this.head + tail;
     if (this.state === 'live' && socket.bufferedAmount <= this.fanout.highWater) {

@@ -11,8 +11,9 @@ import type {
   ScanStatusEvent,
   SeriesApp,
 } from '../core/series-app.js';
-import type { LibraryStore, SeriesRecord } from '../store/library-store.js';
+import type { AsyncLibraryStore, SeriesRecord } from '../store/library-store.js';
 import { BadInputError, ServiceError } from './errors.js';
+import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 import type { ProgressService } from './progress-service.js';
 import type { ProgressRecord } from './progress-types.js';
 
@@ -35,8 +36,10 @@ export interface AnimeServiceOptions {
   seriesApp: SeriesApp;
   catalog: CatalogClient;
   progress: ProgressService;
-  library: LibraryStore;
+  library: AsyncLibraryStore;
   logger: Logger;
+  /** Where scans and series changes run when this instance does not run the queue. @default LOCAL_GATE */
+  gate?: RunnerGate;
 }
 
 /** Catalog search hits offered when addSeries is given an unknown key. */
@@ -68,8 +71,9 @@ export class AnimeService {
   private readonly app: SeriesApp;
   private readonly catalog: CatalogClient;
   private readonly progress: ProgressService;
-  private readonly library: LibraryStore;
+  private readonly library: AsyncLibraryStore;
   private readonly logger: Logger;
+  private readonly gate: RunnerGate;
   private readonly titles = new Map<string, string>();
   /** Downloads whose record says an attempt failed; the next progress clears that. */
   private readonly retrying = new Set<string>();
@@ -80,6 +84,7 @@ export class AnimeService {
     this.progress = options.progress;
     this.library = options.library;
     this.logger = options.logger;
+    this.gate = options.gate ?? LOCAL_GATE;
     this.app.on('scan_status', (e) => this.guard(() => this.onScanStatus(e)));
     this.app.on('download_status', (e) => this.guard(() => this.onDownloadStatus(e)));
   }
@@ -93,9 +98,14 @@ export class AnimeService {
     }
   }
 
+  /** This instance runs the operation (its progress record is this instance's to update). */
   private isActive(id: string): boolean {
-    const p = this.progress.getProgress(id);
-    return p !== null && (p.status === 'IN_PROGRESS' || p.status === 'PENDING');
+    return this.progress.isProducing(id);
+  }
+
+  /** Runs `name` on the queue runner when that is not this instance; undefined when it is. */
+  private remote<T>(name: string, args: unknown[]): Promise<T> | undefined {
+    return this.gate.local ? undefined : (this.gate.call(`anime.${name}`, args) as Promise<T>);
   }
 
   private onScanStatus(e: ScanStatusEvent): void {
@@ -123,12 +133,18 @@ export class AnimeService {
         break;
       case 'completed': {
         const missing = e.result.series.reduce((n, s) => n + s.missingEpisodes.length, 0);
-        this.saveScan(e.result);
-        this.progress.updateProgress(id, { current: e.current, total: e.total });
-        this.progress.completeProgress(id, {
-          message: `${e.total} series checked, ${missing} episodes missing`,
-          metadata: { series: e.total, missing, failed: e.result.series.filter((s) => s.error).length },
-        });
+        // The library is written before the scan says it is done: a client that reads it on
+        // COMPLETED sees what the scan found.
+        void this.saveScan(e.result)
+          .catch((err: unknown) => this.logger.error({ err }, 'could not save the scanned library'))
+          .then(() => {
+            if (!this.isActive(id)) return; // cancelled meanwhile
+            this.progress.updateProgress(id, { current: e.current, total: e.total });
+            this.progress.completeProgress(id, {
+              message: `${e.total} series checked, ${missing} episodes missing`,
+              metadata: { series: e.total, missing, failed: e.result.series.filter((s) => s.error).length },
+            });
+          });
         break;
       }
       case 'failed':
@@ -180,7 +196,7 @@ export class AnimeService {
       case 'completed':
         this.progress.updateProgress(id, { current: e.current, total: e.total });
         this.progress.completeProgress(id, { message: `Saved ${e.filePath}`, metadata: { filePath: e.filePath } });
-        this.markDownloaded(e);
+        void this.markDownloaded(e).catch((err: unknown) => this.logger.error({ err }, 'could not update the library'));
         break;
       case 'failed':
         this.progress.failProgress(id, e.error ?? 'download failed', {
@@ -198,9 +214,9 @@ export class AnimeService {
     }
   }
 
-  private saveScan(result: ScanResult): void {
-    const previous = new Map(this.library.load().map((s) => [s.folder, s]));
-    this.library.replace(
+  private async saveScan(result: ScanResult): Promise<void> {
+    const previous = new Map((await this.library.load()).map((s) => [s.folder, s]));
+    await this.library.replace(
       result.series.map((s) => ({
         key: s.key,
         name: s.name,
@@ -215,10 +231,10 @@ export class AnimeService {
     );
   }
 
-  private markDownloaded(e: EpisodeRef): void {
-    const series = this.library.load().find((s) => s.folder === e.serieFolder);
+  private async markDownloaded(e: EpisodeRef): Promise<void> {
+    const series = (await this.library.load()).find((s) => s.folder === e.serieFolder);
     if (!series) return;
-    this.library.put({
+    await this.library.put({
       ...series,
       missingEpisodes: series.missingEpisodes.filter((m) => m.season !== e.season || m.episode !== e.episode),
     });
@@ -229,6 +245,8 @@ export class AnimeService {
   /** Creates the series folder for a catalog key; the new series lacks every episode. */
   async addSeries(key: string, folder?: string | null): Promise<SeriesRecord> {
     if (!key.trim()) throw new BadInputError('key: must not be empty');
+    const remote = this.remote<SeriesRecord>('addSeries', [key, folder ?? null]);
+    if (remote) return remote;
     let added;
     try {
       added = await this.app.addSeries(key, folder ?? undefined);
@@ -245,7 +263,7 @@ export class AnimeService {
       error: null,
       autoDownload: false,
     };
-    this.library.put(record);
+    await this.library.put(record);
     return record;
   }
 
@@ -266,7 +284,7 @@ export class AnimeService {
   /** Throws what removeSeries would refuse for, before anything is touched. */
   async checkRemovable(folder: string): Promise<void> {
     validateFolderName(folder);
-    if (this.getSeries(folder)) return;
+    if (await this.getSeries(folder)) return;
     await this.checkSeriesFolder(folder);
   }
 
@@ -276,16 +294,16 @@ export class AnimeService {
    */
   async removeSeries(folder: string, deleteFiles: boolean): Promise<SeriesRecord> {
     validateFolderName(folder);
-    const known = this.getSeries(folder);
+    const known = await this.getSeries(folder);
     let removed: SeriesRecord;
     try {
       const info = await this.app.removeSeries(folder, { deleteFiles });
       removed = known ?? { key: info.key, name: info.name, folder, missingEpisodes: [], error: null };
     } catch (err) {
-      if (!(err instanceof NotASeriesError) || !known) throw this.withKeyHint(err, folder);
+      if (!(err instanceof NotASeriesError) || !known) throw await this.withKeyHint(err, folder);
       removed = known;
     }
-    this.library.replace(this.library.load().filter((s) => s.folder !== folder));
+    await this.library.replace((await this.library.load()).filter((s) => s.folder !== folder));
     return removed;
   }
 
@@ -298,7 +316,7 @@ export class AnimeService {
     try {
       result = await this.app.checkSeries(folder);
     } catch (err) {
-      throw this.withKeyHint(err, folder);
+      throw await this.withKeyHint(err, folder);
     }
     const record: SeriesRecord = {
       key: result.key,
@@ -307,7 +325,7 @@ export class AnimeService {
       missingEpisodes: result.missingEpisodes.map((m) => ({ season: m.season, episode: m.episode, title: m.title ?? null })),
       error: null,
     };
-    this.library.put(record);
+    await this.library.put(record);
     return record;
   }
 
@@ -316,7 +334,7 @@ export class AnimeService {
    * the catalog cannot answer for keeps what was known of it, one whose folder went is left out.
    */
   async refreshLibrary(): Promise<SeriesRecord[]> {
-    const known = this.library.load();
+    const known = await this.library.load();
     const out: (SeriesRecord | null)[] = new Array(known.length).fill(null);
     let next = 0;
     const worker = async () => {
@@ -335,17 +353,19 @@ export class AnimeService {
   }
 
   /** NOT_A_SERIES for a name that is a catalog key (or a folder in other case) names the folder meant. */
-  private withKeyHint(err: unknown, folder: string): unknown {
+  private async withKeyHint(err: unknown, folder: string): Promise<unknown> {
     if (!(err instanceof NotASeriesError)) return err;
     const lower = folder.toLowerCase();
-    const meant = this.library.load().find((s) => s.key === folder || s.folder.toLowerCase() === lower);
+    const meant = (await this.library.load()).find((s) => s.key === folder || s.folder.toLowerCase() === lower);
     if (!meant || meant.folder === folder) return err;
     const why = meant.key === folder ? `"${folder}" is the catalog key of the series in folder` : 'did you mean folder';
     return new NotASeriesError(folder, `${why} "${meant.folder}"`);
   }
 
   /** Starts a library scan in the background; returns its progress record at once. */
-  startScan(): ProgressRecord {
+  async startScan(): Promise<ProgressRecord> {
+    const remote = this.remote<ProgressRecord>('startScan', []);
+    if (remote) return remote;
     if (this.app.scanning || this.isActive(SCAN_PROGRESS_ID)) {
       throw new ServiceError('SCAN_IN_PROGRESS', 'a library scan is already running (progress id library_scan)');
     }
@@ -364,7 +384,9 @@ export class AnimeService {
   }
 
   /** Cancels the running scan; null when none runs. */
-  cancelScan(): ProgressRecord | null {
+  async cancelScan(): Promise<ProgressRecord | null> {
+    const remote = this.remote<ProgressRecord | null>('cancelScan', []);
+    if (remote) return remote;
     if (!this.isActive(SCAN_PROGRESS_ID)) return null;
     this.app.cancelScan();
     return this.progress.cancelProgress(SCAN_PROGRESS_ID, { message: 'Scan cancelled' });
@@ -375,13 +397,15 @@ export class AnimeService {
    * queued. The series must be in the library (added or scanned).
    */
   async setAutoDownload(folder: string, enabled: boolean): Promise<SeriesRecord> {
-    const series = this.getSeries(folder);
+    const remote = this.remote<SeriesRecord>('setAutoDownload', [folder, enabled]);
+    if (remote) return remote;
+    const series = await this.getSeries(folder);
     if (!series) {
       await this.checkSeriesFolder(folder); // says what is wrong with the folder, if anything
       throw new ServiceError('NOT_IN_LIBRARY', `"${folder}" has not been scanned yet: run startScan first`);
     }
     const record = { ...series, autoDownload: enabled };
-    this.library.put(record);
+    await this.library.put(record);
     return record;
   }
 
@@ -395,19 +419,24 @@ export class AnimeService {
     return this.catalog.search(q);
   }
 
-  listLibrary(): SeriesRecord[] {
+  listLibrary(): Promise<SeriesRecord[]> {
     return this.library.load();
   }
 
-  getSeries(folder: string): SeriesRecord | null {
-    return this.library.load().find((s) => s.folder === folder) ?? null;
+  async getSeries(folder: string): Promise<SeriesRecord | null> {
+    return (await this.library.load()).find((s) => s.folder === folder) ?? null;
+  }
+
+  /** Stops a running scan without finishing its record (this instance stops running the queue). */
+  abandonScan(): void {
+    if (this.app.scanning) this.app.cancelScan();
   }
 
   /** The series in `folder`: one path segment below the library holding a series.json. */
   async checkSeriesFolder(folder: string): Promise<{ key: string; name: string }> {
     validateFolderName(folder);
     const info = await readSeriesInfo(resolveInside(this.app.libraryDir, folder));
-    if (!info) throw this.withKeyHint(new NotASeriesError(folder), folder);
+    if (!info) throw await this.withKeyHint(new NotASeriesError(folder), folder);
     return info;
   }
 

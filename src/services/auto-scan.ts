@@ -12,7 +12,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface ScanSource {
   startScan(): unknown;
   isScanning(): boolean;
-  listLibrary(): SeriesRecord[];
+  listLibrary(): SeriesRecord[] | Promise<SeriesRecord[]>;
 }
 
 /** What the scheduler needs of the queue (DownloadService). */
@@ -86,7 +86,7 @@ export class AutoScanScheduler {
   /** Queues the missing episodes of every autoDownload series; resolves with what was added. */
   async queueNewEpisodes(): Promise<QueueItemRecord[]> {
     const added: QueueItemRecord[] = [];
-    for (const series of this.scans.listLibrary()) {
+    for (const series of await this.scans.listLibrary()) {
       if (!series.autoDownload || series.error) continue;
       const episodes = series.missingEpisodes
         .map((m) => ({ serieFolder: series.folder, season: m.season, episode: m.episode }))

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import { DownloadInterruptedError, DownloadPausedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
 import type { SeriesRecord } from '../store/library-store.js';
-import type { QueueItemRecord, QueueStore } from '../store/queue-store.js';
+import type { AsyncQueueStore, QueueItemRecord } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
 import { BadInputError, NotFoundError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
 import { QUEUE_PROGRESS_ID, announceQueue, runAmounts, type QueueAction } from './queue-progress.js';
 import type { ProgressEvent, ProgressRecord } from './progress-types.js';
+import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 
 /** Most episodes one enqueue call may add. */
 export const MAX_ENQUEUE = 1_000;
@@ -20,10 +21,12 @@ export const CANCEL_SETTLE_MS = 5_000;
 export interface DownloadServiceOptions {
   anime: AnimeService;
   progress: ProgressService;
-  store: QueueStore;
+  store: AsyncQueueStore;
   logger: Logger;
   /** Downloads at once; change it live with setConcurrency. @default 1 */
   concurrency?: number;
+  /** Where changes run when this instance does not run the queue. @default LOCAL_GATE (one process) */
+  gate?: RunnerGate;
 }
 
 export interface QueueStatusView {
@@ -54,19 +57,25 @@ const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
  * The persisted FIFO download queue. Every change is written to the store before it is
  * announced, and announced only through ProgressService (progress id download_queue).
  * After a crash, items that were downloading resume first, from the bytes on disk.
+ *
+ * Only the instance that runs the queue holds it in memory and changes it (`takeOver` makes
+ * this one the runner, `relinquish` stops that); on the others every change goes through the
+ * gate to the runner, and reads come from the store.
  */
 export class DownloadService {
   private readonly anime: AnimeService;
   private readonly progress: ProgressService;
-  private readonly store: QueueStore;
+  private readonly store: AsyncQueueStore;
   private readonly logger: Logger;
   private concurrency: number;
-  private items: QueueItemRecord[];
-  private running: boolean;
-  private nextPosition: number;
+  private readonly gate: RunnerGate;
+  private items: QueueItemRecord[] = [];
+  private running = true;
+  private nextPosition = 1;
   /** Running downloads: how to stop each, and when it has let go of its files. */
   private readonly downloading = new Map<string, { controller: AbortController; settled: Promise<void> }>();
-  private stopped = false;
+  /** Not running the queue (yet, or any more): nothing starts. */
+  private stopped = true;
 
   constructor(options: DownloadServiceOptions) {
     this.anime = options.anime;
@@ -74,10 +83,48 @@ export class DownloadService {
     this.store = options.store;
     this.logger = options.logger;
     this.concurrency = Math.max(MIN_DOWNLOAD_CONCURRENCY, options.concurrency ?? 1);
-    this.items = this.store.load();
-    this.running = this.store.getFlag(RUNNING_FLAG) !== 'false';
-    this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
+    this.gate = options.gate ?? LOCAL_GATE;
     this.progress.subscribe('download_progress', (event) => this.onDownloadProgress(event));
+  }
+
+  /**
+   * Makes this instance the queue's runner: loads the queue. Then recover() takes over the
+   * downloads the last runner left, and pump() starts downloading.
+   */
+  async takeOver(): Promise<void> {
+    this.items = await this.store.load();
+    this.running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
+    this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
+    this.stopped = false;
+  }
+
+  /**
+   * Stops being the runner (the lease went to another instance, or this one stops): running
+   * downloads are aborted and stay DOWNLOADING in the store, for the next runner to resume;
+   * this instance forgets their progress records without finishing them.
+   */
+  async relinquish(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const runs = [...this.downloading.values()];
+    for (const run of runs) run.controller.abort(new DownloadInterruptedError());
+    await Promise.race([
+      Promise.all(runs.map((r) => r.settled)),
+      new Promise((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref()),
+    ]);
+    this.progress.release(this.items.filter((i) => i.status === 'DOWNLOADING').map(downloadProgressId));
+    this.progress.release([QUEUE_PROGRESS_ID]);
+    this.items = [];
+  }
+
+  /** This instance runs the queue now. */
+  get isRunner(): boolean {
+    return !this.stopped;
+  }
+
+  /** Writes in the background (queue order on one connection); a failure is logged. */
+  private persist(write: Promise<void>): void {
+    write.catch((err: unknown) => this.logger.error({ err }, 'could not write the queue'));
   }
 
   /**
@@ -90,7 +137,7 @@ export class DownloadService {
   recover(): string[] {
     const interrupted = this.items.filter((i) => i.status === 'DOWNLOADING');
     for (const item of interrupted) item.status = 'PENDING';
-    if (interrupted.length) this.store.save(interrupted);
+    if (interrupted.length) this.persist(this.store.save(interrupted));
     const resumed: string[] = [];
     for (const item of this.items) {
       const id = downloadProgressId(item);
@@ -128,16 +175,28 @@ export class DownloadService {
 
   // ---- reads ------------------------------------------------------------------------------
 
-  status(): QueueStatusView {
-    const by = (s: QueueItemRecord['status']) => this.items.filter((i) => i.status === s);
+  /** The queue (on an instance that does not run it: as the runner last wrote it). */
+  async status(): Promise<QueueStatusView> {
+    if (this.gate.local && !this.stopped) return this.localStatus();
+    const items = await this.store.load();
+    const running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
+    return this.viewOf(items, running);
+  }
+
+  private localStatus(): QueueStatusView {
+    return this.viewOf(this.items, this.running);
+  }
+
+  private viewOf(items: readonly QueueItemRecord[], isRunning: boolean): QueueStatusView {
+    const by = (s: QueueItemRecord['status']) => items.filter((i) => i.status === s);
     return {
-      isRunning: this.running,
+      isRunning,
       pending: by('PENDING'),
       active: by('DOWNLOADING'),
       paused: by('PAUSED'),
       completed: by('COMPLETED'),
       failed: by('FAILED'),
-      overallPercent: this.overallPercent(),
+      overallPercent: this.overallPercent(items),
     };
   }
 
@@ -164,14 +223,20 @@ export class DownloadService {
     return this.items.filter((i) => isOpen(i.status));
   }
 
+  /** Runs `name` on the queue runner when it is not this instance; undefined when it is. */
+  private remote<T>(name: string, args: unknown[]): Promise<T> | undefined {
+    if (this.gate.local && !this.stopped) return undefined;
+    return this.gate.call(`queue.${name}`, args) as Promise<T>;
+  }
+
   /**
    * The queue's current run: what is unfinished, and what finished (COMPLETED or FAILED) since
    * the `download_queue` operation started, i.e. since the queue last drained.
    */
-  private batch(): QueueItemRecord[] {
-    const record = this.progress.getProgress(QUEUE_PROGRESS_ID);
+  private batch(items: readonly QueueItemRecord[] = this.items): QueueItemRecord[] {
+    const record = this.progress.activeRecord(QUEUE_PROGRESS_ID);
     const since = record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record.startedAt : Infinity;
-    return this.items.filter(
+    return items.filter(
       (i) =>
         i.status === 'PENDING' ||
         i.status === 'PAUSED' ||
@@ -181,49 +246,27 @@ export class DownloadService {
   }
 
   /** The run's bytes done and expected: the one definition of the queue's overall progress (see runAmounts). */
-  private amounts(): { done: number; total: number } {
-    return runAmounts(this.batch(), (item) => this.progressOf(item));
+  private amounts(items: readonly QueueItemRecord[] = this.items): { done: number; total: number } {
+    return runAmounts(this.batch(items), (item) => this.progressOf(item));
   }
 
   /** See amounts(); with no run going: 100 when something completed, else 0. */
-  private overallPercent(): number {
-    const { done, total } = this.amounts();
+  private overallPercent(items: readonly QueueItemRecord[] = this.items): number {
+    const { done, total } = this.amounts(items);
     if (total > 0) return Math.min(100, Math.max(0, (done / total) * 100));
-    return this.items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
+    return items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
   }
 
   /** A download moved: the queue's overall progress moved with it (throttled like any update). */
   private onDownloadProgress(event: ProgressEvent): void {
     if (event.progress.status !== 'IN_PROGRESS') return;
-    const record = this.progress.getProgress(QUEUE_PROGRESS_ID);
+    // Only the queue runner updates the queue's record (it produces it).
+    if (!this.progress.isProducing(QUEUE_PROGRESS_ID)) return;
+    const record = this.progress.activeRecord(QUEUE_PROGRESS_ID);
     if (!record || record.status !== 'IN_PROGRESS') return;
     const { done, total } = this.amounts();
     if (done === record.current && total === record.total) return;
     this.progress.updateProgress(QUEUE_PROGRESS_ID, { current: done, total });
-  }
-
-  /**
-   * The queue now, then again after each change: queue changes and download progress both
-   * arrive as ProgressService events (the queue never broadcasts by itself).
-   */
-  watch(): AsyncIterableIterator<QueueStatusView> {
-    const events = this.progress.stream({ types: ['QUEUE', 'DOWNLOAD'] });
-    const self = this;
-    async function* statuses(): AsyncGenerator<QueueStatusView> {
-      yield self.status();
-      for await (const _event of events) yield self.status();
-    }
-    const gen = statuses();
-    // The generator's own return, taken before Object.assign replaces it: calling gen.return
-    // inside the override would call the override again, forever (an async loop that starves
-    // the event loop the moment a queueUpdated subscriber leaves).
-    const genReturn = gen.return.bind(gen);
-    return Object.assign(gen, {
-      return: async (value?: unknown) => {
-        await events.return?.();
-        return genReturn(value as undefined);
-      },
-    });
   }
 
   // ---- changes ----------------------------------------------------------------------------
@@ -236,6 +279,8 @@ export class DownloadService {
    */
   async enqueue(episodes: readonly EpisodeRef[], options: { replace?: boolean } = {}): Promise<QueueItemRecord[]> {
     if (episodes.length > MAX_ENQUEUE) throw new BadInputError(`episodes: at most ${MAX_ENQUEUE} per request`);
+    const remote = this.remote<QueueItemRecord[]>('enqueue', [episodes, options]);
+    if (remote) return remote;
     const checked = [];
     const lookups = new Map<string, Promise<SeriesLookup>>();
     for (const [index, ep] of episodes.entries()) {
@@ -277,8 +322,14 @@ export class DownloadService {
       result.push(item);
     }
     if (added.length) {
-      this.store.save(added);
+      // In memory at once (a concurrent request sees them), undone if the write fails.
       this.items.push(...added);
+      try {
+        await this.store.save(added);
+      } catch (err) {
+        this.items = this.items.filter((i) => !added.includes(i));
+        throw err;
+      }
       this.announce('enqueued', { added: added.length });
       this.pump();
     }
@@ -291,6 +342,8 @@ export class DownloadService {
    * deleted since the last scan is queued again.
    */
   async enqueueMissing(serieFolder?: string | null): Promise<QueueItemRecord[]> {
+    const remote = this.remote<QueueItemRecord[]>('enqueueMissing', [serieFolder ?? null]);
+    if (remote) return remote;
     const series = serieFolder == null ? await this.anime.refreshLibrary() : [await this.anime.refreshSeries(serieFolder)];
     const episodes = series.flatMap((s) =>
       s.missingEpisodes.map((m) => ({ serieFolder: s.folder, season: m.season, episode: m.episode })),
@@ -303,12 +356,20 @@ export class DownloadService {
    * its part file is gone (or after CANCEL_SETTLE_MS at most), so a caller never sees one.
    */
   async cancel(id: string): Promise<QueueItemRecord | null> {
+    const remote = this.remote<QueueItemRecord | null>('cancel', [id]);
+    if (remote) return remote;
     const item = this.get(id);
     if (!item) return null;
     if (!isOpen(item.status)) return item;
+    const before = { ...item };
     item.status = 'CANCELLED';
     item.completedAt = Date.now();
-    this.store.save([item]);
+    try {
+      await this.store.save([item]);
+    } catch (err) {
+      Object.assign(item, before);
+      throw err;
+    }
     const settled = this.stopOrDiscard(item);
     this.announce('cancelled', { itemId: id });
     this.pump();
@@ -323,7 +384,7 @@ export class DownloadService {
     if (!run) {
       // Interrupted by a restart and not running since: its progress record ends here.
       const id = downloadProgressId(item);
-      const record = this.progress.getProgress(id);
+      const record = this.progress.activeRecord(id);
       if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
         this.progress.cancelProgress(id, { message: 'Download cancelled' });
       }
@@ -334,12 +395,14 @@ export class DownloadService {
 
   /** Removes items (an active one is cancelled first); resolves with how many went. */
   async remove(ids: readonly string[]): Promise<number> {
+    const remote = this.remote<number>('remove', [ids]);
+    if (remote) return remote;
     const wanted = new Set(ids);
     const gone = this.items.filter((i) => wanted.has(i.id));
     if (!gone.length) return 0;
+    await this.store.remove(gone.map((i) => i.id));
     const open = gone.filter((i) => isOpen(i.status));
     for (const item of open) item.status = 'CANCELLED';
-    this.store.remove(gone.map((i) => i.id));
     this.items = this.items.filter((i) => !wanted.has(i.id));
     const settled = Promise.all(open.map((i) => this.stopOrDiscard(i)));
     this.announce('removed', { removed: gone.length });
@@ -349,7 +412,9 @@ export class DownloadService {
   }
 
   /** Puts failed items (all, or those given) back in line; each retry counts. */
-  retryFailed(ids?: readonly string[] | null): QueueItemRecord[] {
+  async retryFailed(ids?: readonly string[] | null): Promise<QueueItemRecord[]> {
+    const remote = this.remote<QueueItemRecord[]>('retryFailed', [ids ?? null]);
+    if (remote) return remote;
     const wanted = ids ? new Set(ids) : null;
     const retried = this.items.filter((i) => i.status === 'FAILED' && (!wanted || wanted.has(i.id)));
     for (const item of retried) {
@@ -362,7 +427,7 @@ export class DownloadService {
     }
     if (retried.length) {
       this.items.sort((a, b) => a.position - b.position);
-      this.store.save(retried);
+      this.persist(this.store.save(retried));
       this.announce('retried', { retried: retried.length });
       this.pump();
     }
@@ -374,13 +439,15 @@ export class DownloadService {
    * record goes back to PENDING saying it is paused. Resolves once the part file is closed.
    */
   async pause(id: string): Promise<QueueItemRecord> {
+    const remote = this.remote<QueueItemRecord>('pause', [id]);
+    if (remote) return remote;
     const item = this.mustGet(id);
     if (item.status === 'PAUSED') return { ...item };
     if (item.status !== 'PENDING' && item.status !== 'DOWNLOADING') {
       throw new BadInputError(`id: only a pending or downloading item can be paused; "${id}" is ${item.status}`);
     }
     item.status = 'PAUSED';
-    this.store.save([item]);
+    await this.store.save([item]);
     const run = this.downloading.get(item.id);
     if (run) {
       run.controller.abort(new DownloadPausedError());
@@ -407,7 +474,9 @@ export class DownloadService {
    * comes and continues from the bytes it has. An item already waiting or running is returned
    * as it is.
    */
-  resume(id: string): QueueItemRecord {
+  async resume(id: string): Promise<QueueItemRecord> {
+    const remote = this.remote<QueueItemRecord>('resume', [id]);
+    if (remote) return remote;
     const item = this.mustGet(id);
     if (item.status === 'PENDING' || item.status === 'DOWNLOADING') return { ...item };
     if (item.status !== 'PAUSED' && item.status !== 'FAILED') {
@@ -419,9 +488,9 @@ export class DownloadService {
       item.completedAt = null;
     }
     item.status = 'PENDING';
-    this.store.save([item]);
+    await this.store.save([item]);
     const progressId = downloadProgressId(item);
-    const record = this.progress.getProgress(progressId);
+    const record = this.progress.activeRecord(progressId);
     if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
       this.progress.updateProgress(progressId, {
         message: 'Resumed; waits for its turn in the queue',
@@ -438,7 +507,9 @@ export class DownloadService {
    * Moves a pending or paused item to `position` among the waiting (pending and paused)
    * items: 0 starts next; a position past the end puts it last. The new order is persisted.
    */
-  move(id: string, position: number): QueueStatusView {
+  async move(id: string, position: number): Promise<QueueStatusView> {
+    const remote = this.remote<QueueStatusView>('move', [id, position]);
+    if (remote) return remote;
     if (!Number.isInteger(position) || position < 0) {
       throw new BadInputError(`position: must be a whole number from 0 (starts next), got ${position}`);
     }
@@ -453,11 +524,11 @@ export class DownloadService {
     order.forEach((it, k) => (it.position = slots[k]!));
     if (changed.length) {
       this.items.sort((a, b) => a.position - b.position);
-      this.store.save(changed);
+      await this.store.save(changed);
       this.announce('moved', { itemId: item.id, position: order.indexOf(item) });
       this.pump();
     }
-    return this.status();
+    return this.localStatus();
   }
 
   /** Downloads at once from now on; running ones are not stopped when it shrinks. */
@@ -475,10 +546,12 @@ export class DownloadService {
     return item;
   }
 
-  clearCompleted(): number {
+  async clearCompleted(): Promise<number> {
+    const remote = this.remote<number>('clearCompleted', []);
+    if (remote) return remote;
     const done = this.items.filter((i) => i.status === 'COMPLETED');
     if (!done.length) return 0;
-    this.store.remove(done.map((i) => i.id));
+    await this.store.remove(done.map((i) => i.id));
     this.items = this.items.filter((i) => i.status !== 'COMPLETED');
     this.announce('cleared', { cleared: done.length });
     return done.length;
@@ -489,30 +562,36 @@ export class DownloadService {
    * file removed), then the series (see AnimeService.removeSeries). Returns it as last known.
    */
   async removeSeries(folder: string, deleteFiles: boolean): Promise<SeriesRecord> {
+    const remote = this.remote<SeriesRecord>('removeSeries', [folder, deleteFiles]);
+    if (remote) return remote;
     await this.anime.checkRemovable(folder);
     const ids = this.items.filter((i) => i.serieFolder === folder).map((i) => i.id);
     if (ids.length) await this.remove(ids);
     return this.anime.removeSeries(folder, deleteFiles);
   }
 
-  start(): QueueStatusView {
+  async start(): Promise<QueueStatusView> {
+    const remote = this.remote<QueueStatusView>('start', []);
+    if (remote) return remote;
     if (!this.running) {
+      await this.store.setFlag(RUNNING_FLAG, 'true');
       this.running = true;
-      this.store.setFlag(RUNNING_FLAG, 'true');
       this.announce('queue_started');
       this.pump();
     }
-    return this.status();
+    return this.localStatus();
   }
 
   /** Stops starting downloads; the ones running finish. */
-  stop(): QueueStatusView {
+  async stop(): Promise<QueueStatusView> {
+    const remote = this.remote<QueueStatusView>('stop', []);
+    if (remote) return remote;
     if (this.running) {
+      await this.store.setFlag(RUNNING_FLAG, 'false');
       this.running = false;
-      this.store.setFlag(RUNNING_FLAG, 'false');
       this.announce('queue_stopped');
     }
-    return this.status();
+    return this.localStatus();
   }
 
   // ---- running downloads ------------------------------------------------------------------
@@ -534,7 +613,7 @@ export class DownloadService {
     item.status = 'DOWNLOADING';
     item.startedAt = Date.now();
     item.error = null;
-    this.store.save([item]);
+    this.persist(this.store.save([item]));
     this.announce('started', { itemId: item.id });
     const settled = this.anime
       .download(item, controller.signal)
@@ -549,7 +628,7 @@ export class DownloadService {
           item.status = 'COMPLETED';
           item.filePath = result.filePath;
           item.completedAt = Date.now();
-          this.store.save([item]);
+          this.persist(this.store.save([item]));
           this.announce('completed', { itemId: item.id });
         },
         (err: unknown) => {
@@ -560,7 +639,7 @@ export class DownloadService {
           item.status = 'FAILED';
           item.error = this.anime.describeError(err);
           item.completedAt = Date.now();
-          this.store.save([item]);
+          this.persist(this.store.save([item]));
           this.announce('failed', { itemId: item.id });
         },
       )
@@ -586,11 +665,12 @@ export class DownloadService {
    * percent is queue.overallPercent; the counts are in its message and metadata.
    */
   private announce(action: QueueAction, extra: Record<string, unknown> = {}): void {
-    announceQueue(this.progress, this.status(), action, this.amounts(), extra);
+    announceQueue(this.progress, this.localStatus(), action, this.amounts(), extra);
   }
 
   /** Stops starting downloads and aborts running ones; they stay DOWNLOADING and resume on restart. */
   async close(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     for (const run of this.downloading.values()) run.controller.abort(new DownloadInterruptedError());
     // Let them close their files before the database and the process go.

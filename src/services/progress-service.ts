@@ -1,8 +1,13 @@
 import type { Logger } from 'pino';
-import { BadInputError, CursorExpiredError, NotFoundError } from './errors.js';
-import { formatCursor, newEpoch, parseCursor } from './event-cursor.js';
+import { withRelease } from '../lib/async-iterators.js';
+import type { CursorCheck, JournalBatch, JournalEntry, ProgressJournal, ProgressStateReader } from '../store/progress-journal.js';
+import type { HistoryPage, HistoryQuery } from '../store/progress-store.js';
+import type { SyncJournal } from '../store/sqlite-journal.js';
+import { BadInputError, CursorExpiredError, NotFoundError, ServiceError } from './errors.js';
 import { LiveQueue, type DropTally } from './live-queue.js';
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './progress-limits.js';
 import type { ProgressPubSub } from './progress-pubsub.js';
+import { etaOf, finishedRecord, newRecord, nextSpeed, percentOf, type SpeedSample } from './progress-records.js';
 import {
   EVENT_TYPE_OF,
   PROGRESS_TYPES,
@@ -14,31 +19,17 @@ import {
   type ProgressStatus,
   type ProgressType,
 } from './progress-types.js';
-import type { HistoryPage, ProgressPersistence } from '../store/progress-store.js';
 
-/** Least time between two broadcasts of in-between updates of one operation. */
-export const DEFAULT_THROTTLE_MS = 250;
-/** Events the log keeps at least; the contract promises 10,000. */
-export const MIN_EVENT_LOG_RETENTION = 10_000;
-/** Finished operations kept in history by default. */
-export const DEFAULT_HISTORY_LIMIT = 5_000;
-/** Speed is smoothed exponentially with this time constant. */
-export const SPEED_SMOOTHING_MS = 3_000;
-/** Byte counts closer together than this are merged into one speed sample (noise). */
-export const MIN_SPEED_SAMPLE_MS = 200;
 /** Prune the log and history after this many appended events. */
 const PRUNE_EVERY_EVENTS = 500;
+/** Events read from the log per page while replaying after a cursor. */
+const REPLAY_PAGE = 500;
 /**
  * Least time between two system_maintenance records: pruning runs every 500 events, and a
  * record each time would crowd the history; counts add up in between. The first pruning of
  * a run is reported at once.
  */
 export const MAINTENANCE_REPORT_MS = 10 * 60_000;
-/** Events read from the log per page while replaying after a cursor. */
-const REPLAY_PAGE = 500;
-
-export const INTERRUPTED_ERROR =
-  'Interrupted: the service stopped while this operation was in progress';
 /** Progress id of the record that says pruning ran (the contract's). */
 export const MAINTENANCE_PROGRESS_ID = 'system_maintenance';
 /** Component name of a failed write of the event log: its ERROR record is error_persistence. */
@@ -57,8 +48,17 @@ export interface ErrorReport {
   metadata?: ProgressMetadata;
 }
 
+/** First and longest pause between two tries of a journal write that failed (Redis away). */
+const WRITE_RETRY_MIN_MS = 100;
+const WRITE_RETRY_MAX_MS = 2_000;
+
+export const INTERRUPTED_ERROR =
+  'Interrupted: the service stopped while this operation was in progress';
+
 export interface ProgressServiceOptions {
-  persistence: ProgressPersistence;
+  /** Where events are written, numbered, published and replayed (SQLite or Redis). */
+  journal: ProgressJournal & ProgressStateReader;
+  /** This instance's local fan-out of delivered events, by type. */
   pubsub: ProgressPubSub;
   logger: Logger;
   /** Least ms between broadcasts of in-between updates per id. @default DEFAULT_THROTTLE_MS */
@@ -103,6 +103,7 @@ export interface FinishOptions {
   code?: string;
 }
 
+/** What a subscription asks for: which events, and what comes before the live ones. */
 export interface StreamOptions {
   types?: readonly ProgressType[] | null;
   ids?: readonly string[] | null;
@@ -114,12 +115,19 @@ export interface StreamOptions {
   capacity?: number;
 }
 
+/** A page of the prefix (snapshot or replay); null once it is all delivered. */
+export type PrefixPage = ProgressEvent[] | null;
+
 /** A registered live listener and what to deliver before its events. */
 export interface Listening {
-  /** Seq of the last event before the live ones. */
-  head: number;
-  /** Pages of events to deliver first (snapshot or replay), oldest first; null when done. */
-  prefix: () => ProgressEvent[] | null;
+  /** Seq of the last event before the live ones: live events at or before it are skipped. */
+  readonly head: number;
+  /**
+   * Pages of events to deliver first (snapshot or replay), oldest first; null when done.
+   * With SQLite every page is at hand; with Redis a page may have to be read first. Rejects
+   * with CursorExpiredError or BadInputError for a cursor it cannot serve.
+   */
+  prefix: () => PrefixPage | Promise<PrefixPage>;
   /** Removes the listener. */
   close: () => void;
 }
@@ -132,45 +140,88 @@ interface Tracked {
   record: ProgressRecord;
   lastEmitAt: number | null;
   trailing: NodeJS.Timeout | null;
-  /** Last speed sample: when and at which `current`. */
-  sampleAt: number;
-  sampleCurrent: number;
+  sample: SpeedSample;
+}
+
+const EVENT_NAME_TYPES = new Map<string, ProgressType>(PROGRESS_TYPES.map((t) => [EVENT_TYPE_OF[t], t]));
+
+function isSync(journal: ProgressJournal): journal is ProgressJournal & SyncJournal {
+  return typeof (journal as Partial<SyncJournal>).appendNow === 'function';
+}
+
+/** The error a failed cursor check is answered with. */
+function cursorError(cursor: string, check: Exclude<CursorCheck, { ok: true }>): ServiceError {
+  switch (check.reason) {
+    case 'malformed': {
+      // Quoted only in part: whatever a client sends (10 KB of it) is not echoed back whole.
+      const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…" (${cursor.length} characters)` : `${cursor}"`;
+      return new BadInputError(`after: "${shown} is not a cursor this service issued`);
+    }
+    case 'ahead':
+      return new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${check.newest})`);
+    case 'expired':
+      return new CursorExpiredError(
+        cursor,
+        check.lost
+          ? 'is from an event log this service no longer has (it was replaced or could not be written)'
+          : `is older than the event log keeps (oldest kept: ${check.oldest})`,
+      );
+  }
 }
 
 /**
- * The single source of truth for progress: active operations and history, percent, speed
- * and ETA. Every broadcast gets the next sequence number, is written to the event log (with
- * the active/finished records, one transaction per batch) and only then published, so a
- * cursor a client saw is never lost on a crash.
+ * The single source of truth for progress. Producers (this instance's scans, downloads, the
+ * queue) start, update and finish operations here: record math, throttling, then a batch per
+ * turn to the journal, which numbers the events, writes them with the records they change and
+ * delivers them — on every instance sharing it — back to `deliver`, the only place that
+ * publishes. So subscribers of any instance see one order, and a cursor a client saw is in
+ * the log. The view of active operations is what the journal delivered, overlaid with this
+ * instance's own latest states.
  */
 export class ProgressService {
-  private readonly persistence: ProgressPersistence;
+  private readonly journal: ProgressJournal & ProgressStateReader;
+  private readonly sync: (ProgressJournal & SyncJournal) | null;
   private readonly pubsub: ProgressPubSub;
   private readonly logger: Logger;
   private readonly throttleMs: number;
   private readonly eventLogRetention: number;
   private readonly historyLimit: number;
   private readonly now: () => number;
+  /** Operations this instance produces. */
   private readonly active = new Map<string, Tracked>();
-  /** Records found active at open: failed as interrupted unless their owner claims them. */
+  /** Records left active by a process that is gone: failed as interrupted unless claimed. */
   private readonly orphans = new Set<string>();
-  private readonly handlers = new Map<ProgressEventName, Set<ProgressHandler>>();
+  /** Unfinished operations as the journal delivered them (every instance's). */
+  private readonly view = new Map<string, ProgressRecord>();
+  /** Ids delivered since open() began (its load must not overwrite them). */
+  private readonly seenSinceOpen = new Set<string>();
+  /** This instance's finishes not yet delivered back: no longer active anywhere. */
+  private readonly finishing = new Map<string, ProgressRecord>();
+  private readonly handlers = new Map<ProgressHandler, Map<ProgressEventName, () => void>>();
+  private readonly listenings = new Set<{ head: number }>();
+  private readonly deliveredWriters = new Set<(events: readonly ProgressEvent[]) => void>();
+  private pending: JournalEntry[] = [];
+  /** Batches handed to an asynchronous journal and not yet written. */
+  private writing: JournalEntry[][] = [];
+  private writeChain: Promise<void> = Promise.resolve();
+  private lastWritten = 0;
+  private writeFailing = false;
+  /** Stopping: a write that fails is given up rather than retried. */
+  private closing = false;
   private readonly drops: DropTally | undefined;
-  /** Emitted, not yet written nor published; cursors are given when the write's outcome is known. */
-  private pending: Array<{ seq: number; progress: ProgressRecord }> = [];
-  private readonly journalWriters = new Set<(events: readonly ProgressEvent[]) => void>();
-  private flushScheduled: NodeJS.Immediate | null = null;
-  private seq: number;
-  private sincePrune = 0;
   /** Pruned and not yet reported in a system_maintenance record. */
   private unreported = { events: 0, history: 0 };
   private lastMaintenanceReport: number | null = null;
   /** The last write of the log failed: one error_persistence per streak of failures. */
   private persistenceFailing = false;
+  private flushScheduled: NodeJS.Immediate | null = null;
+  private sincePrune = 0;
   private closed = false;
+  private readonly stopListening: () => void;
 
   constructor(options: ProgressServiceOptions) {
-    this.persistence = options.persistence;
+    this.journal = options.journal;
+    this.sync = isSync(options.journal) ? options.journal : null;
     this.pubsub = options.pubsub;
     this.logger = options.logger;
     this.throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
@@ -178,46 +229,46 @@ export class ProgressService {
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
     this.drops = options.drops;
-    // An epoch may begin past the newest event kept (renewed after a failed write): seqs
-    // already handed out in it are never issued again.
-    this.seq = Math.max(this.persistence.eventLog.bounds().newest ?? 0, this.persistence.eventLog.epoch.since);
-    for (const record of this.persistence.store.loadActive()) {
-      this.active.set(record.id, this.track(record));
-      this.orphans.add(record.id);
+    if (this.sync) {
+      // One process: whatever the last one left active is this one's to resume or fail.
+      for (const record of this.sync.store.loadActive()) {
+        this.view.set(record.id, record);
+        this.active.set(record.id, this.track(record));
+        this.orphans.add(record.id);
+      }
     }
+    this.stopListening = (this.journal as ProgressJournal & { listen: RedisListen }).listen(
+      (events) => this.deliver(events),
+      () => this.onLogReset(),
+    );
+  }
+
+  /** Loads the active operations other instances run (asynchronous journals only). */
+  async open(): Promise<void> {
+    if (this.sync) return;
+    for (const record of await this.journal.loadActive()) {
+      if (!this.seenSinceOpen.has(record.id)) this.view.set(record.id, record);
+    }
+    this.seenSinceOpen.clear();
+  }
+
+  /** Which backend holds the journal. */
+  get backend(): 'sqlite' | 'redis' {
+    return this.journal.backend;
   }
 
   private track(record: ProgressRecord): Tracked {
-    return { record, lastEmitAt: null, trailing: null, sampleAt: record.updatedAt, sampleCurrent: record.current };
+    return { record, lastEmitAt: null, trailing: null, sample: { at: record.updatedAt, current: record.current } };
   }
 
   // ---- the founding API -------------------------------------------------------------------
 
   /** Starts (or restarts, when the id is already active) an operation and broadcasts it. */
   startProgress(id: string, type: ProgressType, title: string, options: StartOptions = {}): ProgressRecord {
-    const now = this.now();
     const existing = this.active.get(id);
     if (existing?.trailing) clearTimeout(existing.trailing);
     this.orphans.delete(id);
-    const current = options.current ?? 0;
-    const total = options.total ?? null;
-    const record: ProgressRecord = {
-      id,
-      type,
-      status: options.status ?? 'IN_PROGRESS',
-      title,
-      message: options.message ?? null,
-      percent: percentOf(current, total),
-      current,
-      total,
-      speed: null,
-      eta: null,
-      error: null,
-      metadata: options.metadata ?? {},
-      startedAt: now,
-      updatedAt: now,
-      completedAt: null,
-    };
+    const record = newRecord(id, type, title, this.now(), { ...options, status: options.status ?? 'IN_PROGRESS' });
     const tracked = this.track(record);
     this.active.set(id, tracked);
     this.emit(tracked);
@@ -236,24 +287,9 @@ export class ProgressService {
     const current = update.current ?? prev.current;
     const total = update.total !== undefined ? update.total : prev.total;
     const status = update.status ?? prev.status;
-    let speed = prev.speed;
-    const dt = now - tracked.sampleAt;
-    if (update.resetRate) {
-      tracked.sampleAt = now;
-      tracked.sampleCurrent = current;
-      speed = null;
-    } else if (current < tracked.sampleCurrent) {
-      // Started over (e.g. a server that ignored Range): the old rate says nothing.
-      tracked.sampleAt = now;
-      tracked.sampleCurrent = current;
-      speed = null;
-    } else if (dt >= MIN_SPEED_SAMPLE_MS) {
-      const instant = ((current - tracked.sampleCurrent) * 1000) / dt;
-      const alpha = 1 - Math.exp(-dt / SPEED_SMOOTHING_MS);
-      speed = speed === null ? instant : speed + alpha * (instant - speed);
-      tracked.sampleAt = now;
-      tracked.sampleCurrent = current;
-    }
+    if (update.resetRate) tracked.sample = { at: now, current: Number.POSITIVE_INFINITY };
+    // A reset sample (or a current below it) makes nextSpeed start over.
+    const speed = nextSpeed(tracked.sample, prev.speed, current, now);
     tracked.record = {
       ...prev,
       status,
@@ -315,8 +351,9 @@ export class ProgressService {
   }
 
   /**
-   * An operation that is over as soon as it is told (a failure, a maintenance run): one
-   * event, straight to history. An active operation with the same id is replaced.
+   * An operation that is over as soon as it is told (a failure, a maintenance run, a new
+   * queue runner): one event, straight to history. An active operation with the same id is
+   * replaced.
    */
   recordFinished(
     id: string,
@@ -329,20 +366,10 @@ export class ProgressService {
     if (existing?.trailing) clearTimeout(existing.trailing);
     this.orphans.delete(id);
     const record: ProgressRecord = {
-      id,
-      type,
-      status: options.status,
-      title,
-      message: options.message ?? null,
+      ...newRecord(id, type, title, now, { status: options.status, message: options.message, metadata: options.metadata }),
       percent: options.status === 'COMPLETED' ? 100 : 0,
-      current: 0,
-      total: null,
-      speed: null,
       eta: options.status === 'COMPLETED' ? 0 : null,
       error: options.error ?? null,
-      metadata: options.metadata ?? {},
-      startedAt: now,
-      updatedAt: now,
       completedAt: now,
     };
     this.emit(this.track(record));
@@ -354,30 +381,20 @@ export class ProgressService {
   }
 
   /**
-   * Runs `writer` with every batch of events inside the transaction that appends them to the
-   * log, so what it writes (an outbox) commits with the events or not at all. It must be
-   * synchronous; a throw rolls the batch back. Returns a function that removes it.
+   * Runs `writer` with every batch of events. With SQLite it runs inside the transaction that
+   * appends them to the log, so what it writes (an outbox) commits with the events or not at
+   * all; it must be synchronous, and a throw rolls the batch back. With Redis it runs with
+   * every batch delivered to this instance, after it is in the log. Returns its remover.
    */
   addJournalWriter(writer: (events: readonly ProgressEvent[]) => void): () => void {
-    this.journalWriters.add(writer);
-    return () => this.journalWriters.delete(writer);
+    if (this.sync) return this.sync.addWriter(writer);
+    this.deliveredWriters.add(writer);
+    return () => this.deliveredWriters.delete(writer);
   }
 
   private finish(id: string, status: ProgressStatus, error: string | null, options: FinishOptions): ProgressRecord {
     const tracked = this.mustBeActive(id);
-    const prev = tracked.record;
-    const now = this.now();
-    tracked.record = {
-      ...prev,
-      status,
-      error,
-      message: options.message !== undefined ? options.message : prev.message,
-      metadata: options.metadata ? { ...prev.metadata, ...options.metadata } : prev.metadata,
-      percent: status === 'COMPLETED' ? 100 : prev.percent,
-      eta: status === 'COMPLETED' ? 0 : null,
-      updatedAt: now,
-      completedAt: now,
-    };
+    tracked.record = finishedRecord(tracked.record, status, error, this.now(), options);
     this.orphans.delete(id);
     this.emit(tracked);
     return tracked.record;
@@ -391,34 +408,63 @@ export class ProgressService {
 
   // ---- reads ------------------------------------------------------------------------------
 
-  /** The active operation with this id, or the latest finished one. */
+  /**
+   * The unfinished operation with this id (this instance's latest state, or as delivered from
+   * another instance), or null. Synchronous, for producers deciding what to do.
+   */
+  activeRecord(id: string): ProgressRecord | null {
+    const own = this.active.get(id);
+    if (own) return own.record;
+    if (this.finishing.has(id)) return null;
+    return this.view.get(id) ?? null;
+  }
+
+  /** This instance produces the operation: it is active and this instance's to update. */
+  isProducing(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  /**
+   * The active operation with this id, or the latest finished one. With an asynchronous
+   * journal (Redis) history is not at hand: use fetchProgress.
+   */
   getProgress(id: string): ProgressRecord | null {
-    // A record finished this turn is in neither place yet: look at what awaits the flush.
-    return (
-      this.active.get(id)?.record ??
-      this.pending.findLast((e) => e.progress.id === id)?.progress ??
-      this.persistence.store.latestFinished(id)
-    );
+    const active = this.activeRecord(id);
+    if (active) return active;
+    // Finished this turn or being written: not in the store yet.
+    const pending = this.pending.findLast((e) => e.progress.id === id)?.progress;
+    if (pending) return pending;
+    const finishing = this.finishing.get(id);
+    if (finishing) return finishing;
+    return this.sync ? this.sync.store.latestFinished(id) : null;
+  }
+
+  /** getProgress on any backend. */
+  async fetchProgress(id: string): Promise<ProgressRecord | null> {
+    return this.getProgress(id) ?? (this.sync ? null : this.journal.latestFinished(id));
   }
 
   /** Unfinished operations, oldest first. */
   getActive(types?: readonly ProgressType[] | null): ProgressRecord[] {
     const wanted = types?.length ? new Set(types) : null;
-    return [...this.active.values()]
-      .map((t) => t.record)
-      .filter((r) => !wanted || wanted.has(r.type))
-      .sort((a, b) => a.startedAt - b.startedAt);
+    // This instance's own (in the order they started), then other instances' as delivered.
+    const all = new Map<string, ProgressRecord>();
+    for (const [id, tracked] of this.active) all.set(id, tracked.record);
+    for (const [id, record] of this.view) if (!all.has(id) && !this.finishing.has(id)) all.set(id, record);
+    return [...all.values()].filter((r) => !wanted || wanted.has(r.type)).sort((a, b) => a.startedAt - b.startedAt);
   }
 
-  /** Finished operations, newest first. */
-  getHistory(query: {
-    types?: readonly ProgressType[] | null;
-    statuses?: readonly ProgressStatus[] | null;
-    before?: number | null;
-    limit: number;
-  }): HistoryPage {
+  /** Finished operations, newest first (SQLite: in this turn; use fetchHistory on any backend). */
+  getHistory(query: HistoryQuery): HistoryPage {
+    if (!this.sync) throw new Error('getHistory needs a synchronous journal: use fetchHistory');
     this.flush();
-    return this.persistence.store.history(query);
+    return this.sync.store.history(query);
+  }
+
+  async fetchHistory(query: HistoryQuery): Promise<HistoryPage> {
+    if (this.sync) return this.getHistory(query);
+    await this.settled();
+    return this.journal.history(query);
   }
 
   // ---- restart recovery -------------------------------------------------------------------
@@ -426,6 +472,23 @@ export class ProgressService {
   /** Ids that were active when the last process stopped and nobody has claimed yet. */
   interruptedIds(): string[] {
     return [...this.orphans];
+  }
+
+  /**
+   * Adopts the unfinished operations of `types` that the journal shows and this instance does
+   * not run: what a queue runner that died left (several instances). They become this
+   * instance's interrupted operations, to claim or to fail.
+   */
+  adoptInterrupted(types: readonly ProgressType[]): string[] {
+    const adopted: string[] = [];
+    const oldestFirst = [...this.view].sort(([, a], [, b]) => a.startedAt - b.startedAt);
+    for (const [id, record] of oldestFirst) {
+      if (this.active.has(id) || this.finishing.has(id) || !types.includes(record.type)) continue;
+      this.active.set(id, this.track(record));
+      this.orphans.add(id);
+      adopted.push(id);
+    }
+    return adopted;
   }
 
   /**
@@ -437,16 +500,27 @@ export class ProgressService {
     const tracked = this.active.get(id);
     if (!tracked) return null;
     // The old process's rate says nothing about this one: measure speed afresh.
-    const now = this.now();
     tracked.record = { ...tracked.record, speed: null, eta: null };
-    tracked.sampleAt = now;
-    tracked.sampleCurrent = tracked.record.current;
+    tracked.sample = { at: this.now(), current: tracked.record.current };
     return tracked.record;
   }
 
   /** Fails every operation the last process left active that no owner claimed. */
   failInterrupted(): ProgressRecord[] {
     return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR, { code: 'INTERRUPTED' }));
+  }
+
+  /**
+   * Forgets this instance's operations without finishing them (it lost the right to run
+   * them: the queue lease went to another instance, which adopts them).
+   */
+  release(ids: readonly string[]): void {
+    for (const id of ids) {
+      const tracked = this.active.get(id);
+      if (tracked?.trailing) clearTimeout(tracked.trailing);
+      this.active.delete(id);
+      this.orphans.delete(id);
+    }
   }
 
   // ---- emitting ---------------------------------------------------------------------------
@@ -458,20 +532,19 @@ export class ProgressService {
     }
     tracked.lastEmitAt = this.now();
     const progress = tracked.record;
-    this.pending.push({ seq: ++this.seq, progress });
-    if (isFinished(progress.status)) this.active.delete(progress.id);
+    this.pending.push({ type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress });
+    if (isFinished(progress.status)) {
+      this.active.delete(progress.id);
+      this.finishing.set(progress.id, progress);
+    }
     if (!this.flushScheduled && !this.closed) this.flushScheduled = setImmediate(() => this.flush());
   }
 
   /**
-   * Writes pending events (and the records they carry) in one transaction, then publishes
-   * them: nobody sees an event before it is in the log. Runs on the next turn of the event
-   * loop after an emit, so a burst is one write.
-   *
-   * A failed write does not stop live progress, but the log now lacks events that were
-   * published: they get cursors of an epoch no log will ever have (a resume from one is
-   * CURSOR_EXPIRED, never a jump into other events), the log starts a new epoch (so cursors
-   * from before the hole expire too), and error_persistence says what happened.
+   * Hands pending events (and the records they carry) to the journal as one batch. Runs on
+   * the next turn of the event loop after an emit, so a burst is one write. With SQLite the
+   * write and the publishing happen in this call; with Redis batches are written in order,
+   * one after another, and retried while Redis is away (live progress then waits for it).
    */
   flush(): void {
     if (this.flushScheduled) {
@@ -479,67 +552,48 @@ export class ProgressService {
       this.flushScheduled = null;
     }
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const entries = this.pending;
     this.pending = [];
-    // Every finish goes to history (even one restarted within the batch); the rest are upserted.
-    const finished = batch.filter((e) => isFinished(e.progress.status)).map((e) => e.progress);
-    const latest = new Map<string, ProgressRecord>();
-    for (const e of batch) latest.set(e.progress.id, e.progress);
-    const unfinished = [...latest.values()].filter((r) => !isFinished(r.status));
-    this.sincePrune += batch.length;
-    const prune = this.sincePrune >= PRUNE_EVERY_EVENTS;
-    const log = this.persistence.eventLog;
-    let epoch = log.epoch.id;
-    const events = (cursorEpoch: string): ProgressEvent[] =>
-      batch.map(({ seq, progress }) => ({
-        seq,
-        cursor: formatCursor(cursorEpoch, seq),
-        missed: 0,
-        type: EVENT_TYPE_OF[progress.type],
-        room: ROOM_OF[progress.type],
-        progress,
-      }));
-    let written = events(epoch);
-    let pruned = { events: 0, history: 0 };
-    try {
-      this.persistence.atomically(() => {
-        log.append(written);
-        for (const writer of this.journalWriters) writer(written);
-        this.persistence.store.finish(finished);
-        this.persistence.store.saveActive(unfinished);
-        if (prune) {
-          pruned = {
-            events: log.prune(this.eventLogRetention),
-            history: this.persistence.store.pruneHistory(this.historyLimit),
-          };
+    const batch = this.batchOf(entries);
+    if (this.sync) {
+      try {
+        this.sync.appendNow(batch);
+        this.persistenceFailing = false;
+      } catch (err) {
+        // Live progress goes on, but the log lacks these events: the journal gives them
+        // cursors of an epoch no log will have and starts a new one (cursors from before the
+        // hole expire too), and error_persistence says what happened.
+        this.logger.error({ err, events: entries.length }, 'could not persist progress events');
+        const events = this.sync.publishUnwritten(batch);
+        if (!this.persistenceFailing) {
+          this.persistenceFailing = true;
+          // Its own write may fail too: the streak flag keeps that from reporting itself forever.
+          this.reportError({
+            source: PERSISTENCE_COMPONENT,
+            code: 'PERSISTENCE_FAILED',
+            error: `could not write ${entries.length} progress events to the event log: ${(err as Error)?.message ?? String(err)}`,
+            title: 'Event log write failed',
+            metadata: { events: entries.length, firstSeq: events[0]?.seq, lastSeq: events.at(-1)?.seq },
+          });
         }
-      });
-      if (prune) this.sincePrune = 0;
-      this.persistenceFailing = false;
-    } catch (err) {
-      this.logger.error({ err, events: batch.length }, 'could not persist progress events');
-      pruned = { events: 0, history: 0 }; // rolled back with the rest
-      epoch = newEpoch();
-      written = events(epoch);
-      log.renewEpoch(this.seq);
-      if (!this.persistenceFailing) {
-        this.persistenceFailing = true;
-        // Its own write may fail too: the streak flag keeps that from reporting itself forever.
-        this.reportError({
-          source: PERSISTENCE_COMPONENT,
-          code: 'PERSISTENCE_FAILED',
-          error: `could not write ${batch.length} progress events to the event log: ${(err as Error)?.message ?? String(err)}`,
-          title: 'Event log write failed',
-          metadata: { events: batch.length, firstSeq: batch[0]!.seq, lastSeq: batch[batch.length - 1]!.seq },
-        });
       }
+      this.reportMaintenance(this.sync.takePruned());
+      return;
     }
-    this.reportMaintenance(pruned);
-    for (const event of written) {
-      this.pubsub.publish(event);
-      this.notify('progress', event);
-      this.notify(event.type as ProgressEventName, event);
-    }
+    this.writing.push(entries);
+    this.writeChain = this.writeChain.then(() => this.write(batch, entries));
+  }
+
+  private batchOf(entries: JournalEntry[]): JournalBatch {
+    // Every finish goes to history (even one restarted within the batch); the rest are upserted.
+    const finished = entries.filter((e) => isFinished(e.progress.status)).map((e) => e.progress);
+    const latest = new Map<string, ProgressRecord>();
+    for (const e of entries) latest.set(e.progress.id, e.progress);
+    const active = [...latest.values()].filter((r) => !isFinished(r.status));
+    this.sincePrune += entries.length;
+    const prune = this.sincePrune >= PRUNE_EVERY_EVENTS;
+    if (prune) this.sincePrune = 0;
+    return { events: entries, active, finished, prune: prune ? { events: this.eventLogRetention, history: this.historyLimit } : null };
   }
 
   /** system_maintenance: what pruning removed (see MAINTENANCE_REPORT_MS). */
@@ -559,48 +613,119 @@ export class ProgressService {
     });
   }
 
-  // ---- in-process consumers ---------------------------------------------------------------
-
-  /** Calls `handler` for every event (`progress`) or every event of one type. */
-  subscribe(event: ProgressEventName, handler: ProgressHandler): void {
-    let set = this.handlers.get(event);
-    if (!set) this.handlers.set(event, (set = new Set()));
-    set.add(handler);
-  }
-
-  unsubscribe(event: ProgressEventName, handler: ProgressHandler): void {
-    this.handlers.get(event)?.delete(handler);
-  }
-
-  private notify(name: ProgressEventName, event: ProgressEvent): void {
-    const set = this.handlers.get(name);
-    if (!set) return;
-    for (const handler of set) {
+  private async write(batch: JournalBatch, entries: JournalEntry[]): Promise<void> {
+    let pause = WRITE_RETRY_MIN_MS;
+    for (;;) {
       try {
-        const result = handler(event);
-        if (result && typeof result.then === 'function') {
-          result.then(undefined, (err: unknown) => this.logger.error({ err, event: name }, 'progress handler rejected'));
-        }
+        const events = await this.journal.append(batch);
+        this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
+        this.reportMaintenance(this.journal.takePruned());
+        if (this.writeFailing) this.logger.warn('progress events are written again');
+        this.writeFailing = false;
+        break;
       } catch (err) {
-        this.logger.error({ err, event: name }, 'progress handler threw');
+        if (this.closed || this.closing) {
+          this.logger.error({ err, events: entries.length }, 'stopping with progress events that could not be written');
+          break;
+        }
+        if (!this.writeFailing) this.logger.error({ err: (err as Error).message }, 'could not write progress events; retrying');
+        this.writeFailing = true;
+        await new Promise((r) => setTimeout(r, pause));
+        pause = Math.min(WRITE_RETRY_MAX_MS, pause * 2);
+      }
+    }
+    this.writing.splice(this.writing.indexOf(entries), 1);
+  }
+
+  /** Resolves once everything emitted so far is written and delivered back to this instance. */
+  async settled(): Promise<void> {
+    this.flush();
+    await this.writeChain;
+    const target = this.lastWritten;
+    while (this.journal.head < target && !this.closed) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Where the journal hands over events, in log order, from every instance. */
+  private deliver(events: readonly ProgressEvent[]): void {
+    for (const event of events) {
+      const p = event.progress;
+      if (!this.sync) this.seenSinceOpen.add(p.id);
+      if (isFinished(p.status)) {
+        this.view.delete(p.id);
+        const own = this.finishing.get(p.id);
+        if (own && own.updatedAt <= p.updatedAt) this.finishing.delete(p.id);
+      } else {
+        this.view.set(p.id, p);
+      }
+      this.pubsub.publish(event);
+    }
+    for (const writer of this.deliveredWriters) {
+      try {
+        writer(events);
+      } catch (err) {
+        this.logger.error({ err }, 'journal writer failed');
       }
     }
   }
 
+  /** The shared log was lost and a new one began: live listeners take everything from now on. */
+  private onLogReset(): void {
+    for (const l of this.listenings) l.head = 0;
+    this.view.clear();
+    for (const [id, tracked] of this.active) this.view.set(id, tracked.record);
+  }
+
+  // ---- in-process consumers ---------------------------------------------------------------
+
+  /**
+   * Calls `handler` for every event (`progress`) or every event of one type, as delivered (on
+   * every instance). A handler that throws or rejects is logged and stops nothing.
+   */
+  subscribe(event: ProgressEventName, handler: ProgressHandler): void {
+    const types = event === 'progress' ? PROGRESS_TYPES : [EVENT_NAME_TYPES.get(event)!];
+    let byName = this.handlers.get(handler);
+    if (!byName) this.handlers.set(handler, (byName = new Map()));
+    if (byName.has(event)) return;
+    byName.set(
+      event,
+      this.pubsub.subscribe(types, (e) => {
+        try {
+          const result = handler(e);
+          if (result && typeof result.then === 'function') {
+            result.then(undefined, (err: unknown) => this.logger.error({ err, event }, 'progress handler rejected'));
+          }
+        } catch (err) {
+          this.logger.error({ err, event }, 'progress handler threw');
+        }
+      }),
+    );
+  }
+
+  unsubscribe(event: ProgressEventName, handler: ProgressHandler): void {
+    const byName = this.handlers.get(handler);
+    byName?.get(event)?.();
+    byName?.delete(event);
+    if (byName?.size === 0) this.handlers.delete(handler);
+  }
+
   // ---- streams for subscriptions ----------------------------------------------------------
 
-  /** The cursor a new subscriber would resume from: the last event broadcast. */
+  /** The cursor a new subscriber would resume from: the last event delivered here. */
   get lastCursor(): string {
     this.flush();
-    return formatCursor(this.persistence.eventLog.epoch.id, this.seq);
+    return this.journal.cursorOf(this.journal.head);
+  }
+
+  /** lastCursor once this instance's own events are written and delivered (any backend). */
+  async currentCursor(): Promise<string> {
+    await this.settled();
+    return this.journal.cursorOf(this.journal.head);
   }
 
   /**
    * A live stream of events matching `types` and `ids`, preceded by a snapshot or by a
-   * replay after a cursor. The live listener is registered before the snapshot or replay
-   * is read, in the same synchronous turn, so nothing falls between them; live events at or
-   * before the replay's end are skipped, so nothing comes twice.
-   * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
+   * replay after a cursor (see listen). With SQLite a cursor it cannot serve throws here;
+   * with Redis the first next() rejects.
    */
   stream(options: StreamOptions = {}): AsyncIterableIterator<ProgressEvent> {
     let live: LiveQueue<ProgressEvent> | null = null;
@@ -612,41 +737,101 @@ export class ProgressService {
       markMissed: (e, missed) => ({ ...e, missed }),
       onDrop: this.drops?.add,
     });
-    return withPrefix(listening.prefix, live, listening.head);
+    const queue = live;
+    async function* run(): AsyncGenerator<ProgressEvent> {
+      for (let page = await listening.prefix(); page !== null; page = await listening.prefix()) yield* page;
+      // What was dropped before an event the replay already delivered counts for the next one.
+      let missed = 0;
+      for await (const event of queue) {
+        missed += event.missed;
+        if (event.seq <= listening.head) continue;
+        yield missed === event.missed ? event : { ...event, missed };
+        missed = 0;
+      }
+    }
+    return withRelease(run(), () => queue.close());
   }
 
   /**
-   * The synchronous core of `stream`: registers `onEvent` for live events matching `types`
-   * and `ids` (called inside the publisher's turn; it must not throw), and returns the
-   * prefix to deliver first — a pager over the log after `after`, or the snapshot — which
-   * ends at `head`. Live events all come after `head`.
-   * Throws CursorExpiredError or BadInputError at once for a cursor it cannot serve.
+   * The core of every subscription (yoga's stream and the WebSocket fan-out): registers
+   * `onEvent` for live events matching `types` and `ids` at once (called inside the
+   * delivering turn; it must not throw), and returns the prefix to deliver first — a pager
+   * over the log after `after`, or the snapshot — which ends at `head`. Live events all come
+   * after `head`. With SQLite a cursor it cannot serve throws CursorExpiredError or
+   * BadInputError at once; with Redis the prefix rejects with them.
    */
   listen(options: Omit<StreamOptions, 'capacity'>, onEvent: (event: ProgressEvent) => void): Listening {
-    const after = options.after != null ? this.parseCursor(options.after) : null;
+    return this.prefixFor(options, onEvent);
+  }
+
+  /**
+   * The prefix alone (snapshot or replay up to the head at this turn), with no listener of
+   * its own: for a subscriber that joins a group already listening (the WebSocket fan-out).
+   */
+  prefixFor(options: Omit<StreamOptions, 'capacity'>, onEvent?: (event: ProgressEvent) => void): Listening {
+    const after = options.after ?? null;
+    let checked: CursorCheck | Promise<CursorCheck> | null = null;
+    if (after !== null) {
+      if (this.sync) {
+        this.flush();
+        const check = this.sync.checkCursorNow(after);
+        if (!check.ok) throw cursorError(after, check);
+        checked = check;
+      } else {
+        checked = this.journal.checkCursor(after);
+        // Handled by the prefix; never an unhandled rejection meanwhile.
+        checked.catch(() => undefined);
+      }
+    }
     this.flush();
     const types = options.types?.length ? [...new Set(options.types)] : PROGRESS_TYPES;
     const ids = options.ids?.length ? new Set(options.ids) : null;
     const matches = (p: ProgressRecord) => (!ids || ids.has(p.id)) && types.includes(p.type);
-    const close = this.pubsub.subscribe(types, (e) => {
-      if (!ids || ids.has(e.progress.id)) onEvent(e);
-    });
-    const head = this.seq;
+    const unsubscribe = onEvent
+      ? this.pubsub.subscribe(types, (e) => {
+          if (!ids || ids.has(e.progress.id)) onEvent(e);
+        })
+      : () => undefined;
+    const state = { head: this.journal.head };
+    this.listenings.add(state);
+    const close = () => {
+      unsubscribe();
+      this.listenings.delete(state);
+    };
     let prefix: Listening['prefix'] = () => null;
-    if (after !== null) {
-      let cursor = after;
-      prefix = () => {
-        if (cursor >= head) return null;
-        const page = this.persistence.eventLog.readAfter(cursor, REPLAY_PAGE).filter((e) => e.seq <= head);
-        cursor = page.length ? page[page.length - 1]!.seq : head;
-        return page.filter((e) => matches(e.progress));
+    if (checked !== null) {
+      let cursor: number | null = null;
+      const page = (rows: ProgressEvent[]) => {
+        const upTo = rows.filter((e) => e.seq <= state.head);
+        cursor = upTo.length && upTo.length === rows.length ? rows[rows.length - 1]!.seq : state.head;
+        return upTo.filter((e) => matches(e.progress));
       };
+      if (this.sync) {
+        const sync = this.sync;
+        cursor = (checked as Extract<CursorCheck, { ok: true }>).seq;
+        prefix = () => (cursor! >= state.head ? null : page(sync.readAfterNow(cursor!, REPLAY_PAGE)));
+      } else {
+        const pending = checked;
+        prefix = async () => {
+          if (cursor === null) {
+            const check = await pending;
+            if (!check.ok) throw cursorError(after!, check);
+            cursor = check.seq;
+            // A cursor another instance handed out before this one delivered it: live
+            // events up to it are not for this subscriber.
+            if (cursor > state.head) state.head = cursor;
+          }
+          if (cursor >= state.head) return null;
+          return page(await this.journal.readAfter(cursor, REPLAY_PAGE));
+        };
+      }
     } else if (options.snapshot) {
-      const cursor = formatCursor(this.persistence.eventLog.epoch.id, head);
-      let snapshot: ProgressEvent[] | null = this.getActive(types)
+      const cursor = this.journal.cursorOf(state.head);
+      // As delivered, with this instance's own latest states (a throttled update is current).
+      let snapshot: PrefixPage = this.getActive(types)
         .filter(matches)
         .map((progress) => ({
-          seq: head,
+          seq: state.head,
           cursor,
           missed: 0,
           type: EVENT_TYPE_OF[progress.type],
@@ -654,37 +839,18 @@ export class ProgressService {
           progress,
         }));
       prefix = () => {
-        const page = snapshot;
+        const out = snapshot;
         snapshot = null;
-        return page;
+        return out;
       };
     }
-    return { head, prefix, close };
-  }
-
-  private parseCursor(cursor: string): number {
-    const position = parseCursor(cursor);
-    if (!position) {
-      // Quoted only in part: whatever a client sends (10 KB of it) is not echoed back whole.
-      const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…" (${cursor.length} characters)` : `${cursor}"`;
-      throw new BadInputError(`after: "${shown} is not a cursor this service issued`);
-    }
-    this.flush();
-    const epoch = this.persistence.eventLog.epoch;
-    if (position.epoch !== epoch.id || position.seq < epoch.since) {
-      // Another database, or from before a failed write: resuming it would skip or mix events.
-      throw new CursorExpiredError(cursor, 'is from an event log this service no longer has (it was replaced or could not be written)');
-    }
-    const seq = position.seq;
-    if (seq > this.seq) {
-      throw new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${this.seq})`);
-    }
-    const { oldest } = this.persistence.eventLog.bounds();
-    // Resuming from `seq` needs seq + 1 onwards; the log holds oldest..newest.
-    if (oldest !== null && seq < oldest - 1) {
-      throw new CursorExpiredError(cursor, `is older than the event log keeps (oldest kept: ${oldest})`);
-    }
-    return seq;
+    return {
+      get head() {
+        return state.head;
+      },
+      prefix,
+      close,
+    };
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -696,55 +862,21 @@ export class ProgressService {
     }
     this.flush();
     this.closed = true;
+    this.stopListening();
   }
-}
 
-function percentOf(current: number, total: number | null): number {
-  if (total === null || total <= 0) return 0;
-  return Math.min(100, Math.max(0, (current / total) * 100));
-}
-
-function etaOf(current: number, total: number | null, speed: number | null): number | null {
-  if (total === null || speed === null || speed <= 0) return null;
-  return Math.max(0, total - current) / speed;
-}
-
-/** Yields the pages of `prefix` until it returns null, then `live` past `head`. */
-function withPrefix(
-  prefix: () => ProgressEvent[] | null,
-  live: LiveQueue<ProgressEvent>,
-  head: number,
-): AsyncIterableIterator<ProgressEvent> {
-  async function* run(): AsyncGenerator<ProgressEvent> {
-    try {
-      for (let page = prefix(); page !== null; page = prefix()) yield* page;
-      // What was dropped before an event the replay already delivered counts for the next one.
-      let missed = 0;
-      for await (const event of live) {
-        missed += event.missed;
-        if (event.seq <= head) continue;
-        yield missed === event.missed ? event : { ...event, missed };
-        missed = 0;
-      }
-    } finally {
-      live.close();
+  /** close(), then waits for the writes in hand (asynchronous journals). */
+  async closeAndSettle(): Promise<void> {
+    this.closing = true;
+    for (const tracked of this.active.values()) {
+      if (tracked.trailing) this.emit(tracked);
     }
+    this.flush();
+    await this.writeChain;
+    this.closed = true;
+    this.stopListening();
   }
-  const gen = run();
-  // An async generator ignores return() while it awaits, and never runs `finally` if it was
-  // not started: close the queue first so the listener goes in both cases.
-  return {
-    next: () => gen.next(),
-    return: (value?: unknown) => {
-      live.close();
-      return gen.return(value as undefined);
-    },
-    throw: (error?: unknown) => {
-      live.close();
-      return gen.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
+
+/** The journals' listen(); the Redis one also tells when its log was replaced. */
+type RedisListen = (listener: (events: readonly ProgressEvent[]) => void, onReset?: () => void) => () => void;

@@ -18,7 +18,29 @@ export interface SeriesRecord {
   autoDownload?: boolean;
 }
 
-/** The library as last seen, kept across restarts; a Redis adapter implements the same. */
+/** The library as both backends serve it (SQLite through `asyncLibraryStore`, Redis). */
+export interface AsyncLibraryStore {
+  load(): Promise<SeriesRecord[]>;
+  replace(series: readonly SeriesRecord[]): Promise<void>;
+  put(series: SeriesRecord): Promise<void>;
+}
+
+export function asyncLibraryStore(store: LibraryStore): AsyncLibraryStore {
+  const run = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+  return {
+    load: () => run(() => store.load()),
+    replace: (series) => run(() => store.replace(series)),
+    put: (series) => run(() => store.put(series)),
+  };
+}
+
+/** The library as last seen, kept across restarts (synchronous: SQLite). */
 export interface LibraryStore {
   load(): SeriesRecord[];
   replace(series: readonly SeriesRecord[]): void;

@@ -23,7 +23,34 @@ export interface QueueItemRecord {
   filePath: string | null;
 }
 
-/** The persisted queue; a Redis adapter implements the same methods. */
+/** The persisted queue, as both backends serve it (SQLite through `asyncQueueStore`, Redis). */
+export interface AsyncQueueStore {
+  load(): Promise<QueueItemRecord[]>;
+  save(items: readonly QueueItemRecord[]): Promise<void>;
+  remove(ids: readonly string[]): Promise<void>;
+  getFlag(key: string): Promise<string | null>;
+  setFlag(key: string, value: string): Promise<void>;
+}
+
+/** The SQLite queue behind the asynchronous interface (each promise settles in the same turn). */
+export function asyncQueueStore(store: QueueStore): AsyncQueueStore {
+  const run = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+  return {
+    load: () => run(() => store.load()),
+    save: (items) => run(() => store.save(items)),
+    remove: (ids) => run(() => store.remove(ids)),
+    getFlag: (key) => run(() => store.getFlag(key)),
+    setFlag: (key, value) => run(() => store.setFlag(key, value)),
+  };
+}
+
+/** The persisted queue (synchronous: SQLite). */
 export interface QueueStore {
   load(): QueueItemRecord[];
   save(items: readonly QueueItemRecord[]): void;

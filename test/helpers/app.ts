@@ -1,7 +1,7 @@
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pino } from 'pino';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
@@ -35,6 +35,13 @@ export function tempDir(prefix = 'anime-progress-'): { path: string; remove(): v
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+let instances = 0;
+
+/** The Redis of the `redis` test project; null in the `sqlite` one. */
+export function redisUrlOfProject(): string | null {
+  return (inject('redisUrl' as never) as string | undefined) || null;
+}
+
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     port: 0,
@@ -52,6 +59,9 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     throttleMs: 50,
     historyLimit: 1000,
     eventLogRetention: 10_000,
+    // The redis project of test/vitest.config.ts runs the same suites' apps on Redis.
+    redisUrl: redisUrlOfProject(),
+    instanceId: `test-${process.pid}-${++instances}`,
     ...overrides,
   };
 }
@@ -59,7 +69,12 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 /** Starts an app on a free port with its own temp DATA_DIR and LIBRARY_DIR. */
 export async function startTestApp(overrides: Partial<AppConfig> = {}, options: AppOptions = {}): Promise<TestApp> {
   const config = testConfig(overrides);
-  const app = createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...options });
+  const app = createApp(config, {
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    // One Redis for the whole run: each DATA_DIR (an app and its restarts) has its own keys.
+    redisKeyPrefix: `t:${basename(config.dataDir)}:`,
+    ...options,
+  });
   const { url, port } = await app.start();
   const clients: ProgressClient[] = [];
   const newClient = (token = config.apiToken ?? undefined) => {

@@ -124,6 +124,11 @@ export interface CatalogServer {
    * predicates on `status` work.
    */
   waitForRequest(match: (r: RequestLogEntry) => boolean, timeoutMs?: number): Promise<RequestLogEntry>;
+  /**
+   * What a media path served since it was set: body bytes written to sockets, and the most
+   * responses that were being sent at the same time (two downloaders at once shows as 2).
+   */
+  mediaStats(path: string): { bytesSent: number; maxConcurrent: number };
   close(): Promise<void>;
 }
 
@@ -150,6 +155,13 @@ interface MediaState {
   requests: number;
   drops: number;
   stalls: number;
+}
+
+/** Per media path, across behaviour changes. */
+interface MediaStats {
+  bytesSent: number;
+  open: number;
+  maxConcurrent: number;
 }
 
 export async function startCatalogServer(): Promise<CatalogServer> {
@@ -182,9 +194,17 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     res.end(data);
   };
 
-  const serveMedia = async (req: http.IncomingMessage, res: http.ServerResponse, m: MediaState, entry: RequestLogEntry) => {
+  const stats = new Map<string, MediaStats>();
+  const statsOf = (path: string) => {
+    let st = stats.get(path);
+    if (!st) stats.set(path, (st = { bytesSent: 0, open: 0, maxConcurrent: 0 }));
+    return st;
+  };
+
+  const serveMedia = async (req: http.IncomingMessage, res: http.ServerResponse, m: MediaState, entry: RequestLogEntry, path: string) => {
     const b = m.behaviour;
     m.requests++;
+    const st = statsOf(path);
     if (b.status !== undefined) return sendBody(res, b.status, { error: `status ${b.status}` });
     if (b.failFirst !== undefined && m.requests <= b.failFirst) {
       if (b.retryAfter) res.setHeader('retry-after', b.retryAfter);
@@ -217,9 +237,13 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     }
     const chunk = b.bytesPerSecond ? Math.max(1, Math.min(16 * 1024, Math.floor(b.bytesPerSecond / 20))) : limit;
     const began = Date.now();
+    st.open++;
+    st.maxConcurrent = Math.max(st.maxConcurrent, st.open);
+    res.once('close', () => st.open--);
     for (let sent = 0; sent < limit && !res.destroyed; ) {
       const piece = body.subarray(sent, Math.min(limit, sent + chunk));
       sent += piece.length;
+      st.bytesSent += piece.length;
       entry.bytesSent += piece.length;
       if (!res.write(piece)) {
         await new Promise<void>((r) => {
@@ -246,7 +270,7 @@ export async function startCatalogServer(): Promise<CatalogServer> {
       return sendBody(res, route.status ?? 200, route.body, route.contentType, route.headers);
     }
     const m = media.get(u.pathname);
-    if (m) return serveMedia(req, res, m, entry);
+    if (m) return serveMedia(req, res, m, entry, u.pathname);
     const s = /^\/series\/([^/]+)$/.exec(u.pathname);
     if (s) {
       const found = series.get(decodeURIComponent(s[1]!));
@@ -293,6 +317,10 @@ export async function startCatalogServer(): Promise<CatalogServer> {
     url,
     requests,
     requestsTo: (path) => requests.filter((r) => r.path === path),
+    mediaStats: (path) => {
+      const { bytesSent, maxConcurrent } = statsOf(path);
+      return { bytesSent, maxConcurrent };
+    },
     setSeries: (s) => void series.set(s.key, s),
     deleteSeries: (key) => void series.delete(key),
     setMedia,

@@ -8,6 +8,7 @@ import type { ProgressEvent } from '../../src/services/progress-types.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import type { ProgressPersistence } from '../../src/store/progress-store.js';
 import { createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
+import { SqliteJournal } from '../../src/store/sqlite-journal.js';
 
 export interface LogLine {
   level: number;
@@ -79,7 +80,7 @@ export function createFixture(options: FixtureOptions = {}): Fixture {
   const pubsub = options.pubsub ?? createInProcessPubSub();
   const { logger, lines } = captureLogger();
   const service = new ProgressService({
-    persistence,
+    journal: new SqliteJournal(persistence),
     pubsub,
     logger,
     throttleMs: options.throttleMs ?? 0,

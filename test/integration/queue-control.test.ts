@@ -272,7 +272,7 @@ describe('one overall percent', () => {
     await downloads.until((all) => all.some((e) => e.progress.id === id2 && e.progress.current > 50_000), 'E02 a good way in', 10_000);
 
     // At one instant, in-process: the query's value, the operation's percent and the definition agree.
-    const status = app.app.downloads.status();
+    const status = (app.app.downloads as unknown as { localStatus(): { overallPercent: number } }).localStatus();
     const record = app.app.progress.getProgress('download_queue')!;
     const e2 = app.app.progress.getProgress(id2)!;
     const expected = ((100_000 + e2.current) / 400_000) * 100;

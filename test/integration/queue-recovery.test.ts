@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AddSeriesDocument, EnqueueDownloadsDocument, ProgressDocument, ProgressHistoryDocument } from '../../src/client/operations.js';
-import type { QueueItemRecord, QueueStore } from '../../src/store/queue-store.js';
+import type { AsyncQueueStore, QueueItemRecord } from '../../src/store/queue-store.js';
 import { DATABASE_FILE } from '../../src/store/database.js';
 import { cleanupList, downloadId, reached, recordEvents, startAppWithCatalog } from '../helpers/library-flow.js';
 
@@ -26,7 +26,7 @@ describe('queue items and their progress records across a crash', () => {
     const reader = new Database(join(app.dataDir, DATABASE_FILE), { readonly: true });
     cleanups.add(() => void reader.close());
     const seenAtSave: Array<{ active: number; completed: number }> = [];
-    const store = (app.app.downloads as unknown as { store: QueueStore }).store;
+    const store = (app.app.downloads as unknown as { store: AsyncQueueStore }).store;
     const save = store.save.bind(store);
     store.save = (items: readonly QueueItemRecord[]) => {
       if (items.some((i) => i.status === 'COMPLETED')) {
@@ -37,7 +37,7 @@ describe('queue items and their progress records across a crash', () => {
           ).n,
         });
       }
-      save(items);
+      return save(items);
     };
 
     const events = recordEvents(app.client, { types: ['DOWNLOAD'], after: app.app.progress.lastCursor });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN_SPEED_SAMPLE_MS, SPEED_SMOOTHING_MS } from '../../src/services/progress-service.js';
+import { MIN_SPEED_SAMPLE_MS, SPEED_SMOOTHING_MS } from '../../src/services/progress-records.js';
 import { createFixture, disposeAll, manualClock } from '../helpers/progress-fixture.js';
 
 afterEach(disposeAll);

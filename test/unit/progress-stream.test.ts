@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BadInputError, CursorExpiredError, ServiceError } from '../../src/services/errors.js';
 import { LiveQueue } from '../../src/services/live-queue.js';
-import { MIN_EVENT_LOG_RETENTION } from '../../src/services/progress-service.js';
+import { MIN_EVENT_LOG_RETENTION } from '../../src/services/progress-limits.js';
 import { createInProcessPubSub, type ProgressPubSub } from '../../src/services/progress-pubsub.js';
 import type { ProgressEvent } from '../../src/services/progress-types.js';
 import { createFixture, cursorAt, disposeAll, record, seqAndProgress, seqOf } from '../helpers/progress-fixture.js';

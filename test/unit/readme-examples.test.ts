@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SERIES } from '../../src/core/demo-catalog.js';
+import { DEMO_SERIES } from '../../src/demo/demo-catalog.js';
 import { episodeFileName, sanitizeName } from '../../src/core/library.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../../src/server/yoga.js';
 import { PROJECT_ROOT } from '../helpers/library-flow.js';

@@ -10,6 +10,7 @@ import { createInProcessPubSub } from '../../src/services/progress-pubsub.js';
 import { ProgressService } from '../../src/services/progress-service.js';
 import { WebhookService } from '../../src/services/webhook-service.js';
 import { openDatabase } from '../../src/store/database.js';
+import { SqliteJournal } from '../../src/store/sqlite-journal.js';
 import { createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
 import { SqliteWebhookStore } from '../../src/store/webhook-store.js';
 import { tempDir } from '../helpers/progress-fixture.js';
@@ -24,7 +25,7 @@ function rig() {
   const db = openDatabase(dir);
   const persistence = createSqlitePersistence(db);
   const logger = pino({ level: 'silent' });
-  const progress = new ProgressService({ persistence, pubsub: createInProcessPubSub(), logger });
+  const progress = new ProgressService({ journal: new SqliteJournal(persistence), pubsub: createInProcessPubSub(), logger });
   const store = new SqliteWebhookStore(db);
   const webhooks = new WebhookService({ store, progress, logger });
   cleanups.push(

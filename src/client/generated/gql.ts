@@ -39,6 +39,7 @@ type Documents = {
     "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StartQueueDocument,
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.QueueUpdatedDocument,
+    "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n": typeof types.ServiceInfoDocument,
     "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.PauseDownloadDocument,
     "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": typeof types.ResumeDownloadDocument,
     "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n": typeof types.MoveInQueueDocument,
@@ -80,6 +81,7 @@ const documents: Documents = {
     "\n  mutation StartQueue {\n    startQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StartQueueDocument,
     "\n  mutation StopQueue {\n    stopQueue {\n      ...QueueStatusFields\n    }\n  }\n": types.StopQueueDocument,
     "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n": types.QueueUpdatedDocument,
+    "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n": types.ServiceInfoDocument,
     "\n  mutation PauseDownload($id: ID!) {\n    pauseDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.PauseDownloadDocument,
     "\n  mutation ResumeDownload($id: ID!) {\n    resumeDownload(id: $id) {\n      ...QueueItemFields\n    }\n  }\n": types.ResumeDownloadDocument,
     "\n  mutation MoveInQueue($id: ID!, $position: Int!) {\n    moveInQueue(id: $id, position: $position) {\n      ...QueueStatusFields\n    }\n  }\n": types.MoveInQueueDocument,
@@ -210,6 +212,10 @@ export function graphql(source: "\n  mutation StopQueue {\n    stopQueue {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"): (typeof documents)["\n  subscription QueueUpdated {\n    queueUpdated {\n      ...QueueStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ServiceInfo {\n    serviceInfo {\n      version\n      backend\n      instanceId\n      instances {\n        id\n        runsQueue\n        startedAt\n        lastSeenAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

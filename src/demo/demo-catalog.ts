@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseRangeHeader } from './http-range.js';
+import { parseRangeHeader } from '../core/http-range.js';
 
 /** About 7 s for an average episode, so progress is visible to a newcomer. */
 export const DEFAULT_DEMO_BYTES_PER_SECOND = 640 * 1024;

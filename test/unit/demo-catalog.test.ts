@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogClient } from '../../src/core/catalog-client.js';
-import { DEMO_SERIES, type DemoCatalog, startDemoCatalog } from '../../src/core/demo-catalog.js';
+import { DEMO_SERIES, type DemoCatalog, startDemoCatalog } from '../../src/demo/demo-catalog.js';
 import { downloadFile } from '../../src/core/downloader.js';
 
 let demo: DemoCatalog;
