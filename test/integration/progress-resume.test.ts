@@ -6,7 +6,7 @@ import { createProgressClient, GraphQLRequestError, type ProgressClient, type Pr
 import { ProgressEventsDocument } from '../../src/client/operations.js';
 import type { ProgressType } from '../../src/client/generated/graphql.js';
 import { INTERRUPTED_ERROR } from '../../src/services/progress-service.js';
-import { DATABASE_FILE } from '../../src/store/database.js';
+import { DATABASE_FILE, keepAlive } from '../../src/store/database.js';
 import { redisUrlOfProject, startTestApp, type TestApp } from '../helpers/app.js';
 import { recordStream, type Recorder } from '../helpers/stream-recorder.js';
 
@@ -178,7 +178,7 @@ describe('cursor errors', () => {
     const beforeFailure = p.lastCursor;
 
     // Another connection holds the database's write lock: the service's next write fails (busy).
-    const blocker = new Database(join(app.dataDir, DATABASE_FILE));
+    const blocker = keepAlive(new Database(join(app.dataDir, DATABASE_FILE)));
     blocker.exec('BEGIN IMMEDIATE');
     p.updateProgress('download_disk_1_1', { current: 5, forceBroadcast: true });
     try {

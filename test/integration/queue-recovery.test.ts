@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AddSeriesDocument, EnqueueDownloadsDocument, ProgressDocument, ProgressHistoryDocument } from '../../src/client/operations.js';
 import type { AsyncQueueStore, QueueItemRecord } from '../../src/store/queue-store.js';
-import { DATABASE_FILE } from '../../src/store/database.js';
+import { DATABASE_FILE, keepAlive } from '../../src/store/database.js';
 import { cleanupList, downloadId, reached, recordEvents, startAppWithCatalog } from '../helpers/library-flow.js';
 
 const cleanups = cleanupList();
@@ -23,7 +23,7 @@ describe('queue items and their progress records across a crash', () => {
     await app.client.request(AddSeriesDocument, { key: 'naruto' });
 
     // What a crash right after the item's save would find in the database, at that moment.
-    const reader = new Database(join(app.dataDir, DATABASE_FILE), { readonly: true });
+    const reader = keepAlive(new Database(join(app.dataDir, DATABASE_FILE), { readonly: true }));
     cleanups.add(() => void reader.close());
     const seenAtSave: Array<{ active: number; completed: number }> = [];
     const store = (app.app.downloads as unknown as { store: AsyncQueueStore }).store;
@@ -59,7 +59,7 @@ describe('queue items and their progress records across a crash', () => {
     await app.stop();
 
     // As a crash between the item's save and its record's write (before the fix) left it.
-    const db = new Database(join(app.dataDir, DATABASE_FILE));
+    const db = keepAlive(new Database(join(app.dataDir, DATABASE_FILE)));
     db.prepare('INSERT INTO active_progress (id, payload) VALUES (?, ?)').run(
       id,
       JSON.stringify({ ...running, type: 'DOWNLOAD', metadata: {}, startedAt: Date.parse(running.startedAt as string), updatedAt: Date.now(), completedAt: null }),
