@@ -7,7 +7,7 @@ import {
   PROGRESS_TYPES,
   type ProgressEvent,
   type ProgressRecord,
-} from '../services/progress-types.js';
+} from '../domain/progress-types.js';
 
 /** Most history entries one page may ask for. */
 export const MAX_HISTORY_PAGE = 100;

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { LiveQueue, type DropTally } from '../services/live-queue.js';
 import type { Listening, PrefixPage, ProgressService, StreamOptions } from '../services/progress-service.js';
-import type { ProgressEvent, ProgressType } from '../services/progress-types.js';
+import type { ProgressEvent, ProgressType } from '../domain/progress-types.js';
 
 /** Past this many unsent bytes on a socket, its subscriber is stalled: it conflates. */
 export const FANOUT_HIGH_WATER_BYTES = 1024 * 1024;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DropTally } from '../services/live-queue.js';
 import type { ProgressService } from '../services/progress-service.js';
-import { PROGRESS_TYPES, type ProgressEvent } from '../services/progress-types.js';
+import { PROGRESS_TYPES, type ProgressEvent } from '../domain/progress-types.js';
 import { UNAUTHENTICATED_BODY, UNAUTHENTICATED_HEADERS } from './auth.js';
 
 export interface AppMetrics {

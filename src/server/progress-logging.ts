@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProgressService } from '../services/progress-service.js';
-import type { ProgressEvent } from '../services/progress-types.js';
+import type { ProgressEvent } from '../domain/progress-types.js';
 
 /** Logs progress as a ProgressService subscriber: finishes at info/warn, the rest at debug. */
 export function attachProgressLogging(progress: ProgressService, logger: Logger): () => void {

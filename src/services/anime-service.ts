@@ -15,7 +15,7 @@ import type { AsyncLibraryStore, SeriesRecord } from '../store/library-store.js'
 import { BadInputError, ServiceError } from './errors.js';
 import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 import type { ProgressService } from './progress-service.js';
-import type { ProgressRecord } from './progress-types.js';
+import type { ProgressRecord } from '../domain/progress-types.js';
 
 /** Progress id of the library scan (the contract's). */
 export const SCAN_PROGRESS_ID = 'library_scan';

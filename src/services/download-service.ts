@@ -9,7 +9,7 @@ import { BadInputError, NotFoundError, ServiceError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
 import { QUEUE_PROGRESS_ID, announceQueue, runAmounts, type QueueAction } from './queue-progress.js';
-import type { ProgressEvent, ProgressRecord } from './progress-types.js';
+import type { ProgressEvent, ProgressRecord } from '../domain/progress-types.js';
 import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
 
 /** Most episodes one enqueue call may add. */

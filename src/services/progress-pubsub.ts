@@ -1,5 +1,5 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import type { ProgressEvent, ProgressType } from './progress-types.js';
+import type { ProgressEvent, ProgressType } from '../domain/progress-types.js';
 
 /**
  * Where ProgressService emits and subscriptions listen: one topic per progress type.

@@ -1,4 +1,4 @@
-import type { ProgressMetadata, ProgressRecord, ProgressStatus, ProgressType } from './progress-types.js';
+import type { ProgressMetadata, ProgressRecord, ProgressStatus, ProgressType } from '../domain/progress-types.js';
 
 /** Speed is smoothed exponentially with this time constant. */
 export const SPEED_SMOOTHING_MS = 3_000;

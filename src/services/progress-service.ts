@@ -18,7 +18,7 @@ import {
   type ProgressRecord,
   type ProgressStatus,
   type ProgressType,
-} from './progress-types.js';
+} from '../domain/progress-types.js';
 
 /** Prune the log and history after this many appended events. */
 const PRUNE_EVERY_EVENTS = 500;

@@ -1,7 +1,7 @@
 import type { QueueItemRecord } from '../store/queue-store.js';
 import type { QueueStatusView } from './download-service.js';
 import type { ProgressService } from './progress-service.js';
-import type { ProgressRecord } from './progress-types.js';
+import type { ProgressRecord } from '../domain/progress-types.js';
 
 /** Progress id of the queue (the contract's). */
 export const QUEUE_PROGRESS_ID = 'download_queue';

@@ -1,5 +1,5 @@
 import type { ProgressService } from './progress-service.js';
-import type { ProgressRecord } from './progress-types.js';
+import type { ProgressRecord } from '../domain/progress-types.js';
 
 /** Progress ids of the service's own life (the contract's). */
 export const STARTUP_PROGRESS_ID = 'system_startup';

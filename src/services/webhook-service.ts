@@ -10,7 +10,7 @@ import {
   type ProgressRecord,
   type ProgressStatus,
   type ProgressType,
-} from './progress-types.js';
+} from '../domain/progress-types.js';
 import { WEBHOOK_TIMEOUT_MS, WebhookDispatcher, postWebhook, type WebhookDispatcherOptions } from './webhook-delivery.js';
 
 /** Statuses a webhook receives when none are given: the outcomes. */

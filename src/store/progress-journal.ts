@@ -1,4 +1,4 @@
-import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
+import type { ProgressEvent, ProgressRecord } from '../domain/progress-types.js';
 import type { HistoryPage, HistoryQuery } from './progress-store.js';
 
 /** An event as a producer hands it over: everything but its place in the log (and `missed`, per subscriber). */

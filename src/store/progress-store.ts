@@ -1,4 +1,4 @@
-import type { ProgressEvent, ProgressRecord, ProgressStatus, ProgressType } from '../services/progress-types.js';
+import type { ProgressEvent, ProgressRecord, ProgressStatus, ProgressType } from '../domain/progress-types.js';
 
 /**
  * The identity of an event log: cursors of one epoch are only resumed in that epoch.

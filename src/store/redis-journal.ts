@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { FINISHED_STATUSES, PROGRESS_TYPES, type ProgressEvent, type ProgressRecord } from '../services/progress-types.js';
+import { FINISHED_STATUSES, PROGRESS_TYPES, type ProgressEvent, type ProgressRecord } from '../domain/progress-types.js';
 import type {
   CursorCheck,
   JournalBatch,

@@ -1,5 +1,5 @@
-import { formatCursor, newEpoch, parseCursor } from '../services/event-cursor.js';
-import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
+import { formatCursor, newEpoch, parseCursor } from '../domain/event-cursor.js';
+import type { ProgressEvent, ProgressRecord } from '../domain/progress-types.js';
 import type { Db } from './database.js';
 import type {
   CursorCheck,

@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 import type { EventLog, HistoryPage, HistoryQuery, LogEpoch, ProgressPersistence, ProgressStore } from './progress-store.js';
-import { formatCursor, newEpoch } from '../services/event-cursor.js';
-import type { ProgressEvent, ProgressRecord } from '../services/progress-types.js';
+import { formatCursor, newEpoch } from '../domain/event-cursor.js';
+import type { ProgressEvent, ProgressRecord } from '../domain/progress-types.js';
 
 type EventPayload = Omit<ProgressEvent, 'seq' | 'cursor' | 'missed'>;
 

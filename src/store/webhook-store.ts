@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { ProgressStatus, ProgressType } from '../services/progress-types.js';
+import type { ProgressStatus, ProgressType } from '../domain/progress-types.js';
 
 /** How one delivery (or a test) went. `at` is epoch ms. */
 export interface DeliveryRecord {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
-import { EVENT_TYPE_OF, ROOM_OF, type ProgressRecord, type ProgressStatus, type ProgressType } from '../../src/services/progress-types.js';
+import { EVENT_TYPE_OF, ROOM_OF, type ProgressRecord, type ProgressStatus, type ProgressType } from '../../src/domain/progress-types.js';
 import { openDatabase } from '../../src/store/database.js';
 import type { JournalEntry, ProgressJournal, ProgressStateReader } from '../../src/store/progress-journal.js';
 import { connectRedis } from '../../src/store/redis-connection.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ProgressService, type ProgressEventName } from '../../src/services/progress-service.js';
 import { createInProcessPubSub, type ProgressPubSub } from '../../src/services/progress-pubsub.js';
-import type { ProgressEvent } from '../../src/services/progress-types.js';
+import type { ProgressEvent } from '../../src/domain/progress-types.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import type { ProgressPersistence } from '../../src/store/progress-store.js';
 import { createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { AutoScanScheduler, type EpisodeQueue, type ScanSource } from '../../src/services/auto-scan.js';
-import type { ProgressEvent } from '../../src/services/progress-types.js';
+import type { ProgressEvent } from '../../src/domain/progress-types.js';
 import type { SeriesRecord } from '../../src/store/library-store.js';
 import type { QueueItemRecord } from '../../src/store/queue-store.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CursorExpiredError, type ServiceError } from '../../src/services/errors.js';
-import type { ProgressEvent } from '../../src/services/progress-types.js';
+import type { ProgressEvent } from '../../src/domain/progress-types.js';
 import type { ProgressPersistence } from '../../src/store/progress-store.js';
 import { createInProcessPubSub } from '../../src/services/progress-pubsub.js';
 import { createFixture, disposeAll, record, seqOf } from '../helpers/progress-fixture.js';

@@ -3,7 +3,7 @@ import { BadInputError, CursorExpiredError, ServiceError } from '../../src/servi
 import { LiveQueue } from '../../src/services/live-queue.js';
 import { MIN_EVENT_LOG_RETENTION } from '../../src/services/progress-limits.js';
 import { createInProcessPubSub, type ProgressPubSub } from '../../src/services/progress-pubsub.js';
-import type { ProgressEvent } from '../../src/services/progress-types.js';
+import type { ProgressEvent } from '../../src/domain/progress-types.js';
 import { createFixture, cursorAt, disposeAll, record, seqAndProgress, seqOf } from '../helpers/progress-fixture.js';
 import { NOTHING, collect, nextEvents, nextWithin, thrownBy, withTimeout } from '../helpers/wait.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../src/services/progress-types.js';
+import type { ProgressEvent } from '../../src/domain/progress-types.js';
 import type { ProgressPersistence } from '../../src/store/progress-store.js';
 import { createFixture, disposeAll, record } from '../helpers/progress-fixture.js';
 import { waitFor } from '../helpers/wait.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVENT_TYPE_OF, ROOM_OF, type ProgressEvent, type ProgressRecord, type ProgressStatus, type ProgressType } from '../../src/services/progress-types.js';
+import { EVENT_TYPE_OF, ROOM_OF, type ProgressEvent, type ProgressRecord, type ProgressStatus, type ProgressType } from '../../src/domain/progress-types.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { SqliteEventLog, SqliteProgressStore, createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
 import { tempDir } from '../helpers/progress-fixture.js';

@@ -13,7 +13,7 @@ import {
   WebhookDispatcher,
   signBody,
 } from '../../src/services/webhook-delivery.js';
-import type { ProgressRecord } from '../../src/services/progress-types.js';
+import type { ProgressRecord } from '../../src/domain/progress-types.js';
 import type { ErrorReport } from '../../src/services/progress-service.js';
 import { tempDir } from '../helpers/app.js';
 import { startWebhookReceiver, verifySignature, type WebhookReceiver } from '../helpers/webhook-receiver.js';
