@@ -2,6 +2,8 @@ import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@poth
 import { z } from 'zod';
 import { builder } from './builder.js';
 import { BadInputError } from '../services/errors.js';
+import type { StreamOptions } from '../services/progress-service.js';
+import { journalStream } from './journal-stream.js';
 import {
   PROGRESS_STATUSES,
   PROGRESS_TYPES,
@@ -139,6 +141,29 @@ builder.queryFields((t) => ({
   ),
 }));
 
+/** The arguments of progressEvents, as graphql-js coerced them. */
+export interface ProgressEventsArgs {
+  types?: readonly (typeof PROGRESS_TYPES)[number][] | null;
+  ids?: readonly (string | number)[] | null;
+  snapshot?: boolean | null;
+  after?: string | null;
+}
+
+/** What progressEvents streams: its own subscribe resolver and the WebSocket fan-out call this. */
+export function progressEventsStream(args: ProgressEventsArgs): StreamOptions {
+  return {
+    types: distinct(args.types),
+    ids: distinct(args.ids?.map(String)),
+    snapshot: args.snapshot ?? null,
+    after: args.after ?? null,
+  };
+}
+
+/** What progressUpdated streams: its own subscribe resolver and the WebSocket fan-out call this. */
+export function progressUpdatedStream(args: { id: string | number }): StreamOptions {
+  return { ids: [String(args.id)] };
+}
+
 builder.subscriptionFields((t) => ({
   progressEvents: t.field({
     type: ProgressEventRef,
@@ -153,20 +178,16 @@ builder.subscriptionFields((t) => ({
       snapshot: t.arg.boolean({ required: false }),
       after: t.arg.string({ required: false }),
     },
-    subscribe: (_root, args, ctx) =>
-      ctx.progress.stream({
-        types: distinct(args.types),
-        ids: distinct(args.ids?.map(String)),
-        snapshot: args.snapshot,
-        after: args.after,
-      }),
+    extensions: journalStream(progressEventsStream),
+    subscribe: (_root, args, ctx) => ctx.progress.stream(progressEventsStream(args)),
     resolve: (event) => event,
   }),
   progressUpdated: t.field({
     type: ProgressRef,
     description: 'The state of one operation each time it changes.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, ctx) => ctx.progress.stream({ ids: [String(id)] }),
+    extensions: journalStream(progressUpdatedStream),
+    subscribe: (_root, args, ctx) => ctx.progress.stream(progressUpdatedStream(args)),
     resolve: (event: ProgressEvent) => event.progress,
   }),
 }));

@@ -4,17 +4,20 @@ import {
   getArgumentValues,
   getVariableValues,
   GraphQLError,
+  locatedError,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type FieldNode,
+  type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { LiveQueue, type DropTally } from '../services/live-queue.js';
 import type { Listening, PrefixPage, ProgressService, StreamOptions } from '../services/progress-service.js';
-import type { ProgressEvent, ProgressType } from '../domain/progress-types.js';
+import type { ProgressEvent } from '../domain/progress-types.js';
+import { journalStreamOf, type JournalStreamMapping } from '../schema/journal-stream.js';
 
 /** Past this many unsent bytes on a socket, its subscriber is stalled: it conflates. */
 export const FANOUT_HIGH_WATER_BYTES = 1024 * 1024;
@@ -28,9 +31,6 @@ const STALL_POLL_MS = 50;
 export const CLOSE_TOO_SLOW = 1008;
 /** After the close frame, how long a subscriber that does not read gets before its socket is cut. */
 export const FANOUT_CLOSE_GRACE_MS = 1_000;
-
-/** The root fields served by the fan-out: their resolvers take the event as the root value. */
-const FAST_FIELDS = new Set(['progressEvents', 'progressUpdated']);
 
 export interface FanoutOptions {
   progress: ProgressService;
@@ -67,14 +67,19 @@ export interface FanoutTarget {
  * and this class writes the `next` messages itself. When graphql-ws ends the operation
  * (complete from the client, socket closed), it calls return() and the member leaves.
  */
+/** An operation the fan-out serves: its single root field and how that field maps to the journal. */
+export interface FanoutField {
+  operation: OperationDefinitionNode;
+  field: FieldNode;
+  toStreamOptions: JournalStreamMapping;
+}
+
 /**
  * The operation's single root field when this path serves it (a subscription selecting only
- * progressEvents or progressUpdated, without directives), else null.
+ * one field that declares its journal mapping — see journalStream() — without directives),
+ * else null: the normal graphql-ws path runs it.
  */
-export function fanoutField(
-  document: DocumentNode,
-  operationName?: string | null,
-): { operation: OperationDefinitionNode; field: FieldNode } | null {
+export function fanoutField(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): FanoutField | null {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode =>
       d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
@@ -86,12 +91,12 @@ export function fanoutField(
     operation.operation !== 'subscription' ||
     selections.length !== 1 ||
     field?.kind !== Kind.FIELD ||
-    field.directives?.length ||
-    !FAST_FIELDS.has(field.name.value)
+    field.directives?.length
   ) {
     return null;
   }
-  return { operation, field };
+  const toStreamOptions = journalStreamOf(schema.getSubscriptionType()?.getFields()[field.name.value]);
+  return toStreamOptions ? { operation, field, toStreamOptions } : null;
 }
 
 export class ProgressFanout {
@@ -124,46 +129,44 @@ export class ProgressFanout {
   }
 
   /**
-   * Serves the operation if it is one this path handles (a single progressEvents or
-   * progressUpdated root field); returns null otherwise, and the caller runs it as usual.
+   * Serves the operation if it is one this path handles (see fanoutField); returns null
+   * otherwise, and the caller runs it as usual.
    */
   trySubscribe(
     args: ExecutionArgs,
     target: FanoutTarget,
   ): Promise<AsyncIterableIterator<never> | ExecutionResult> | AsyncIterableIterator<never> | ExecutionResult | null {
-    const fast = fanoutField(args.document, args.operationName);
+    const fast = fanoutField(args.schema, args.document, args.operationName);
     if (!fast) return null;
-    const { operation, field } = fast;
     const refuse = (err: unknown): ExecutionResult => {
       const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error });
       return { errors: [this.formatError(error)] };
     };
+    let options: StreamOptions;
     try {
-      const options = this.streamOptions(args, operation, field);
-      const member = this.join(args, options, target);
-      // A cursor checked asynchronously (Redis): refused before the first event, as SQLite does.
-      return member.ready ? member.ready.then(() => member.parked(), (err: unknown) => (member.close(), refuse(err))) : member.parked();
+      options = this.streamOptions(args, fast);
     } catch (err) {
       return refuse(err);
     }
+    // What the stream refuses (a cursor) is the field's error, located as graphql-js locates
+    // a subscribe resolver's: the same answer as on the normal path.
+    const refuseField = (err: unknown) => refuse(locatedError(err, [fast.field], [fast.field.alias?.value ?? fast.field.name.value]));
+    try {
+      const member = this.join(args, options, target);
+      // A cursor checked asynchronously (Redis): refused before the first event, as SQLite does.
+      return member.ready ? member.ready.then(() => member.parked(), (err: unknown) => (member.close(), refuseField(err))) : member.parked();
+    } catch (err) {
+      return refuseField(err);
+    }
   }
 
-  private streamOptions(args: ExecutionArgs, operation: OperationDefinitionNode, field: FieldNode): StreamOptions {
+  /** The field's arguments, coerced as graphql-js would, through the field's own mapping. */
+  private streamOptions(args: ExecutionArgs, { operation, field, toStreamOptions }: FanoutField): StreamOptions {
     const fieldDef = args.schema.getSubscriptionType()?.getFields()[field.name.value];
     if (!fieldDef) throw new GraphQLError(`unknown field ${field.name.value}`);
     const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
     if (variables.errors) throw variables.errors[0]!;
-    const values = getArgumentValues(fieldDef, field, variables.coerced);
-    if (field.name.value === 'progressUpdated') return { ids: [String(values.id)] };
-    // As the resolver does: each filter value once.
-    const types = values.types as ProgressType[] | null | undefined;
-    const ids = values.ids as unknown[] | null | undefined;
-    return {
-      types: types ? [...new Set(types)] : null,
-      ids: ids ? [...new Set(ids.map(String))] : null,
-      snapshot: (values.snapshot as boolean | null | undefined) ?? null,
-      after: (values.after as string | null | undefined) ?? null,
-    };
+    return toStreamOptions(getArgumentValues(fieldDef, field, variables.coerced));
   }
 
   private join(args: ExecutionArgs, options: StreamOptions, target: FanoutTarget): Member {

@@ -148,7 +148,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         };
         const base = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         // The fan-out needs no per-operation context or envelop: keep nothing more per subscriber.
-        if (fanoutField(document, payload.operationName)) {
+        if (fanoutField(schema, document, payload.operationName)) {
           return { ...base, contextValue: appContext, rootValue: { fanout: target } };
         }
         return { ...base, contextValue: await contextFactory(), rootValue: { execute, subscribe, fanout: target } };
