@@ -1,5 +1,5 @@
 import type { GraphQLField } from 'graphql';
-import type { StreamOptions } from '../services/progress-service.js';
+import type { StreamOptions } from '../services/progress-streams.js';
 
 /** The field extension under which a subscription field declares its journal mapping. */
 export const JOURNAL_STREAM_EXTENSION = 'journalStream';

@@ -2,7 +2,7 @@ import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@poth
 import { z } from 'zod';
 import { builder } from './builder.js';
 import { BadInputError } from '../services/errors.js';
-import type { StreamOptions } from '../services/progress-service.js';
+import type { StreamOptions } from '../services/progress-streams.js';
 import { journalStream } from './journal-stream.js';
 import {
   PROGRESS_STATUSES,

@@ -15,7 +15,8 @@ import {
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { LiveQueue, type DropTally } from '../services/live-queue.js';
-import type { Listening, PrefixPage, ProgressService, StreamOptions } from '../services/progress-service.js';
+import type { ProgressService } from '../services/progress-service.js';
+import type { Listening, PrefixPage, StreamOptions } from '../services/progress-streams.js';
 import type { ProgressEvent } from '../domain/progress-types.js';
 import { journalStreamOf, type JournalStreamMapping } from '../schema/journal-stream.js';
 

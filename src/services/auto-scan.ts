@@ -3,7 +3,8 @@ import type { EpisodeRef } from '../core/series-app.js';
 import type { SeriesRecord } from '../store/library-store.js';
 import type { QueueItemRecord } from '../store/queue-store.js';
 import { SCAN_PROGRESS_ID } from './anime-service.js';
-import type { ProgressHandler, ProgressService } from './progress-service.js';
+import type { ProgressHandler } from './progress-handlers.js';
+import type { ProgressService } from './progress-service.js';
 
 /** Longest single timer (setTimeout's limit is 2^31-1 ms); longer intervals wait in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,37 +1,29 @@
 import type { Logger } from 'pino';
-import { withRelease } from '../lib/async-iterators.js';
-import type { CursorCheck, JournalBatch, JournalEntry, ProgressJournal, ProgressStateReader } from '../store/progress-journal.js';
-import type { HistoryPage, HistoryQuery } from '../store/progress-store.js';
-import type { SyncJournal } from '../store/sqlite-journal.js';
-import { BadInputError, CursorExpiredError, NotFoundError, ServiceError } from './errors.js';
-import { LiveQueue, type DropTally } from './live-queue.js';
-import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './progress-limits.js';
-import type { ProgressPubSub } from './progress-pubsub.js';
-import { etaOf, finishedRecord, newRecord, nextSpeed, percentOf, type SpeedSample } from './progress-records.js';
 import {
   EVENT_TYPE_OF,
-  PROGRESS_TYPES,
   ROOM_OF,
-  isFinished,
   type ProgressEvent,
   type ProgressMetadata,
   type ProgressRecord,
   type ProgressStatus,
   type ProgressType,
 } from '../domain/progress-types.js';
+import type { ProgressJournal, ProgressStateReader } from '../store/progress-journal.js';
+import type { HistoryPage, HistoryQuery } from '../store/progress-store.js';
+import type { SyncJournal } from '../store/sqlite-journal.js';
+import { NotFoundError } from './errors.js';
+import type { DropTally } from './live-queue.js';
+import { ProgressHandlers, type ProgressEventName, type ProgressHandler } from './progress-handlers.js';
+import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './progress-limits.js';
+import { MAINTENANCE_PROGRESS_ID, MaintenanceReports } from './progress-maintenance.js';
+import type { ProgressPubSub } from './progress-pubsub.js';
+import { etaOf, finishedRecord, newRecord, nextSpeed, percentOf } from './progress-records.js';
+import { INTERRUPTED_ERROR, Recovery } from './progress-recovery.js';
+import { ProgressState } from './progress-state.js';
+import { ProgressStreams, type Listening, type StreamOptions } from './progress-streams.js';
+import { Throttle, track, type Tracked } from './progress-throttle.js';
+import { ProgressWriter } from './progress-writer.js';
 
-/** Prune the log and history after this many appended events. */
-const PRUNE_EVERY_EVENTS = 500;
-/** Events read from the log per page while replaying after a cursor. */
-const REPLAY_PAGE = 500;
-/**
- * Least time between two system_maintenance records: pruning runs every 500 events, and a
- * record each time would crowd the history; counts add up in between. The first pruning of
- * a run is reported at once.
- */
-export const MAINTENANCE_REPORT_MS = 10 * 60_000;
-/** Progress id of the record that says pruning ran (the contract's). */
-export const MAINTENANCE_PROGRESS_ID = 'system_maintenance';
 /** Component name of a failed write of the event log: its ERROR record is error_persistence. */
 export const PERSISTENCE_COMPONENT = 'persistence';
 
@@ -47,13 +39,6 @@ export interface ErrorReport {
   title?: string;
   metadata?: ProgressMetadata;
 }
-
-/** First and longest pause between two tries of a journal write that failed (Redis away). */
-const WRITE_RETRY_MIN_MS = 100;
-const WRITE_RETRY_MAX_MS = 2_000;
-
-export const INTERRUPTED_ERROR =
-  'Interrupted: the service stopped while this operation was in progress';
 
 export interface ProgressServiceOptions {
   /** Where events are written, numbered, published and replayed (SQLite or Redis). */
@@ -103,120 +88,39 @@ export interface FinishOptions {
   code?: string;
 }
 
-/** What a subscription asks for: which events, and what comes before the live ones. */
-export interface StreamOptions {
-  types?: readonly ProgressType[] | null;
-  ids?: readonly string[] | null;
-  /** First one event per matching unfinished operation, then live. */
-  snapshot?: boolean | null;
-  /** First every logged event after this cursor, then live. Takes precedence over snapshot. */
-  after?: string | null;
-  /** Buffer bound of this subscriber before it conflates. */
-  capacity?: number;
-}
-
-/** A page of the prefix (snapshot or replay); null once it is all delivered. */
-export type PrefixPage = ProgressEvent[] | null;
-
-/** A registered live listener and what to deliver before its events. */
-export interface Listening {
-  /** Seq of the last event before the live ones: live events at or before it are skipped. */
-  readonly head: number;
-  /**
-   * Pages of events to deliver first (snapshot or replay), oldest first; null when done.
-   * With SQLite every page is at hand; with Redis a page may have to be read first. Rejects
-   * with CursorExpiredError or BadInputError for a cursor it cannot serve.
-   */
-  prefix: () => PrefixPage | Promise<PrefixPage>;
-  /** Removes the listener. */
-  close: () => void;
-}
-
-/** In-process consumer events: every event, or only one event type (e.g. `download_progress`). */
-export type ProgressEventName = 'progress' | (typeof EVENT_TYPE_OF)[ProgressType];
-export type ProgressHandler = (event: ProgressEvent) => void | Promise<void>;
-
-interface Tracked {
-  record: ProgressRecord;
-  lastEmitAt: number | null;
-  trailing: NodeJS.Timeout | null;
-  sample: SpeedSample;
-}
-
-const EVENT_NAME_TYPES = new Map<string, ProgressType>(PROGRESS_TYPES.map((t) => [EVENT_TYPE_OF[t], t]));
+/** The journals' listen(); the Redis one also tells when its log was replaced. */
+type JournalListen = (listener: (events: readonly ProgressEvent[]) => void, onReset?: () => void) => () => void;
 
 function isSync(journal: ProgressJournal): journal is ProgressJournal & SyncJournal {
   return typeof (journal as Partial<SyncJournal>).appendNow === 'function';
 }
 
-/** The error a failed cursor check is answered with. */
-function cursorError(cursor: string, check: Exclude<CursorCheck, { ok: true }>): ServiceError {
-  switch (check.reason) {
-    case 'malformed': {
-      // Quoted only in part: whatever a client sends (10 KB of it) is not echoed back whole.
-      const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…" (${cursor.length} characters)` : `${cursor}"`;
-      return new BadInputError(`after: "${shown} is not a cursor this service issued`);
-    }
-    case 'ahead':
-      return new BadInputError(`after: cursor "${cursor}" is ahead of the event log (newest: ${check.newest})`);
-    case 'expired':
-      return new CursorExpiredError(
-        cursor,
-        check.lost
-          ? 'is from an event log this service no longer has (it was replaced or could not be written)'
-          : `is older than the event log keeps (oldest kept: ${check.oldest})`,
-      );
-  }
-}
-
 /**
- * The single source of truth for progress. Producers (this instance's scans, downloads, the
- * queue) start, update and finish operations here: record math, throttling, then a batch per
- * turn to the journal, which numbers the events, writes them with the records they change and
- * delivers them — on every instance sharing it — back to `deliver`, the only place that
- * publishes. So subscribers of any instance see one order, and a cursor a client saw is in
- * the log. The view of active operations is what the journal delivered, overlaid with this
- * instance's own latest states.
+ * The single source of truth for progress, and the facade over its parts. Producers (this
+ * instance's scans, downloads, the queue) start, update and finish operations here: record
+ * math (progress-records), throttling (progress-throttle), then a batch per turn to the
+ * journal (progress-writer), which numbers the events, writes them with the records they
+ * change and delivers them — on every instance sharing it — back to `deliver`, the only place
+ * that publishes. So subscribers of any instance see one order, and a cursor a client saw is
+ * in the log. The view of active operations (progress-state) is what the journal delivered,
+ * overlaid with this instance's own latest states; what a gone process left active is
+ * recovered (progress-recovery). Subscriptions read through progress-streams, in-process
+ * consumers through progress-handlers.
  */
 export class ProgressService {
   private readonly journal: ProgressJournal & ProgressStateReader;
   private readonly sync: (ProgressJournal & SyncJournal) | null;
   private readonly pubsub: ProgressPubSub;
   private readonly logger: Logger;
-  private readonly throttleMs: number;
-  private readonly eventLogRetention: number;
-  private readonly historyLimit: number;
   private readonly now: () => number;
-  /** Operations this instance produces. */
-  private readonly active = new Map<string, Tracked>();
-  /** Records left active by a process that is gone: failed as interrupted unless claimed. */
-  private readonly orphans = new Set<string>();
-  /** Unfinished operations as the journal delivered them (every instance's). */
-  private readonly view = new Map<string, ProgressRecord>();
-  /** Ids delivered since open() began (its load must not overwrite them). */
-  private readonly seenSinceOpen = new Set<string>();
-  /** This instance's finishes not yet delivered back: no longer active anywhere. */
-  private readonly finishing = new Map<string, ProgressRecord>();
-  private readonly handlers = new Map<ProgressHandler, Map<ProgressEventName, () => void>>();
-  private readonly listenings = new Set<{ head: number }>();
+  private readonly state: ProgressState;
+  private readonly recovery: Recovery;
+  private readonly throttle: Throttle;
+  private readonly writer: ProgressWriter;
+  private readonly streams: ProgressStreams;
+  private readonly handlers: ProgressHandlers;
+  private readonly maintenance: MaintenanceReports;
   private readonly deliveredWriters = new Set<(events: readonly ProgressEvent[]) => void>();
-  private pending: JournalEntry[] = [];
-  /** Batches handed to an asynchronous journal and not yet written. */
-  private writing: JournalEntry[][] = [];
-  private writeChain: Promise<void> = Promise.resolve();
-  private lastWritten = 0;
-  private writeFailing = false;
-  /** Stopping: a write that fails is given up rather than retried. */
-  private closing = false;
-  private readonly drops: DropTally | undefined;
-  /** Pruned and not yet reported in a system_maintenance record. */
-  private unreported = { events: 0, history: 0 };
-  private lastMaintenanceReport: number | null = null;
-  /** The last write of the log failed: one error_persistence per streak of failures. */
-  private persistenceFailing = false;
-  private flushScheduled: NodeJS.Immediate | null = null;
-  private sincePrune = 0;
-  private closed = false;
   private readonly stopListening: () => void;
 
   constructor(options: ProgressServiceOptions) {
@@ -224,20 +128,47 @@ export class ProgressService {
     this.sync = isSync(options.journal) ? options.journal : null;
     this.pubsub = options.pubsub;
     this.logger = options.logger;
-    this.throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
-    this.eventLogRetention = Math.max(MIN_EVENT_LOG_RETENTION, options.eventLogRetention ?? 0);
-    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
-    this.drops = options.drops;
-    if (this.sync) {
-      // One process: whatever the last one left active is this one's to resume or fail.
-      for (const record of this.sync.store.loadActive()) {
-        this.view.set(record.id, record);
-        this.active.set(record.id, this.track(record));
-        this.orphans.add(record.id);
-      }
-    }
-    this.stopListening = (this.journal as ProgressJournal & { listen: RedisListen }).listen(
+    const eventLogRetention = Math.max(MIN_EVENT_LOG_RETENTION, options.eventLogRetention ?? 0);
+    const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.state = new ProgressState(!this.sync);
+    this.recovery = new Recovery(this.state, this.now);
+    this.throttle = new Throttle(options.throttleMs ?? DEFAULT_THROTTLE_MS, this.now);
+    this.handlers = new ProgressHandlers(this.pubsub, this.logger);
+    this.maintenance = new MaintenanceReports(this.now, ({ events, history }) => {
+      this.recordFinished(MAINTENANCE_PROGRESS_ID, 'SYSTEM', 'Maintenance', {
+        status: 'COMPLETED',
+        message: `Pruned ${events} events from the log and ${history} entries from history`,
+        metadata: { eventsPruned: events, historyPruned: history, eventLogRetention, historyLimit },
+      });
+    });
+    this.writer = new ProgressWriter({
+      journal: this.journal,
+      sync: this.sync,
+      logger: this.logger,
+      eventLogRetention,
+      historyLimit,
+      onPruned: (pruned) => this.maintenance.add(pruned),
+      onWriteFailed: (err, events) =>
+        this.reportError({
+          source: PERSISTENCE_COMPONENT,
+          code: 'PERSISTENCE_FAILED',
+          error: `could not write ${events.length} progress events to the event log: ${(err as Error)?.message ?? String(err)}`,
+          title: 'Event log write failed',
+          metadata: { events: events.length, firstSeq: events[0]?.seq, lastSeq: events.at(-1)?.seq },
+        }),
+    });
+    this.streams = new ProgressStreams({
+      journal: this.journal,
+      sync: this.sync,
+      pubsub: this.pubsub,
+      flush: () => this.writer.flush(),
+      active: (types) => this.getActive(types),
+      drops: options.drops,
+    });
+    // One process: whatever the last one left active is this one's to resume or fail.
+    if (this.sync) this.recovery.inherit(this.sync.store.loadActive());
+    this.stopListening = (this.journal as ProgressJournal & { listen: JournalListen }).listen(
       (events) => this.deliver(events),
       () => this.onLogReset(),
     );
@@ -246,10 +177,7 @@ export class ProgressService {
   /** Loads the active operations other instances run (asynchronous journals only). */
   async open(): Promise<void> {
     if (this.sync) return;
-    for (const record of await this.journal.loadActive()) {
-      if (!this.seenSinceOpen.has(record.id)) this.view.set(record.id, record);
-    }
-    this.seenSinceOpen.clear();
+    this.state.load(await this.journal.loadActive());
   }
 
   /** Which backend holds the journal. */
@@ -257,21 +185,14 @@ export class ProgressService {
     return this.journal.backend;
   }
 
-  private track(record: ProgressRecord): Tracked {
-    return { record, lastEmitAt: null, trailing: null, sample: { at: record.updatedAt, current: record.current } };
-  }
-
   // ---- the founding API -------------------------------------------------------------------
 
   /** Starts (or restarts, when the id is already active) an operation and broadcasts it. */
   startProgress(id: string, type: ProgressType, title: string, options: StartOptions = {}): ProgressRecord {
-    const existing = this.active.get(id);
-    if (existing?.trailing) clearTimeout(existing.trailing);
-    this.orphans.delete(id);
+    this.throttle.cancel(this.state.active.get(id));
+    this.recovery.settle(id);
     const record = newRecord(id, type, title, this.now(), { ...options, status: options.status ?? 'IN_PROGRESS' });
-    const tracked = this.track(record);
-    this.active.set(id, tracked);
-    this.emit(tracked);
+    this.emit(this.state.produce(record));
     return record;
   }
 
@@ -303,19 +224,10 @@ export class ProgressService {
       metadata: update.metadata ? { ...prev.metadata, ...update.metadata } : prev.metadata,
       updatedAt: now,
     };
-    if (update.forceBroadcast || status !== prev.status || tracked.lastEmitAt === null) {
-      this.emit(tracked);
-    } else {
-      const wait = tracked.lastEmitAt + this.throttleMs - now;
-      if (wait <= 0) this.emit(tracked);
-      else if (!tracked.trailing) {
-        tracked.trailing = setTimeout(() => {
-          tracked.trailing = null;
-          if (this.active.get(id) === tracked) this.emit(tracked);
-        }, wait);
-        tracked.trailing.unref();
-      }
-    }
+    this.throttle.update(tracked, Boolean(update.forceBroadcast) || status !== prev.status, () => {
+      // A trailing emit of an operation since restarted or finished goes nowhere.
+      if (this.state.active.get(id) === tracked) this.emit(tracked);
+    });
     return tracked.record;
   }
 
@@ -362,9 +274,8 @@ export class ProgressService {
     options: { status: ProgressStatus; error?: string | null; message?: string | null; metadata?: ProgressMetadata },
   ): ProgressRecord {
     const now = this.now();
-    const existing = this.active.get(id);
-    if (existing?.trailing) clearTimeout(existing.trailing);
-    this.orphans.delete(id);
+    this.throttle.cancel(this.state.active.get(id));
+    this.recovery.settle(id);
     const record: ProgressRecord = {
       ...newRecord(id, type, title, now, { status: options.status, message: options.message, metadata: options.metadata }),
       percent: options.status === 'COMPLETED' ? 100 : 0,
@@ -372,7 +283,7 @@ export class ProgressService {
       error: options.error ?? null,
       completedAt: now,
     };
-    this.emit(this.track(record));
+    this.emit(track(record));
     return record;
   }
 
@@ -395,13 +306,13 @@ export class ProgressService {
   private finish(id: string, status: ProgressStatus, error: string | null, options: FinishOptions): ProgressRecord {
     const tracked = this.mustBeActive(id);
     tracked.record = finishedRecord(tracked.record, status, error, this.now(), options);
-    this.orphans.delete(id);
+    this.recovery.settle(id);
     this.emit(tracked);
     return tracked.record;
   }
 
   private mustBeActive(id: string): Tracked {
-    const tracked = this.active.get(id);
+    const tracked = this.state.active.get(id);
     if (!tracked) throw new NotFoundError(`no active operation with id "${id}"`);
     return tracked;
   }
@@ -413,15 +324,12 @@ export class ProgressService {
    * another instance), or null. Synchronous, for producers deciding what to do.
    */
   activeRecord(id: string): ProgressRecord | null {
-    const own = this.active.get(id);
-    if (own) return own.record;
-    if (this.finishing.has(id)) return null;
-    return this.view.get(id) ?? null;
+    return this.state.activeRecord(id);
   }
 
   /** This instance produces the operation: it is active and this instance's to update. */
   isProducing(id: string): boolean {
-    return this.active.has(id);
+    return this.state.active.has(id);
   }
 
   /**
@@ -429,12 +337,12 @@ export class ProgressService {
    * journal (Redis) history is not at hand: use fetchProgress.
    */
   getProgress(id: string): ProgressRecord | null {
-    const active = this.activeRecord(id);
+    const active = this.state.activeRecord(id);
     if (active) return active;
     // Finished this turn or being written: not in the store yet.
-    const pending = this.pending.findLast((e) => e.progress.id === id)?.progress;
+    const pending = this.writer.pendingRecord(id);
     if (pending) return pending;
-    const finishing = this.finishing.get(id);
+    const finishing = this.state.finishing.get(id);
     if (finishing) return finishing;
     return this.sync ? this.sync.store.latestFinished(id) : null;
   }
@@ -446,18 +354,13 @@ export class ProgressService {
 
   /** Unfinished operations, oldest first. */
   getActive(types?: readonly ProgressType[] | null): ProgressRecord[] {
-    const wanted = types?.length ? new Set(types) : null;
-    // This instance's own (in the order they started), then other instances' as delivered.
-    const all = new Map<string, ProgressRecord>();
-    for (const [id, tracked] of this.active) all.set(id, tracked.record);
-    for (const [id, record] of this.view) if (!all.has(id) && !this.finishing.has(id)) all.set(id, record);
-    return [...all.values()].filter((r) => !wanted || wanted.has(r.type)).sort((a, b) => a.startedAt - b.startedAt);
+    return this.state.all(types);
   }
 
   /** Finished operations, newest first (SQLite: in this turn; use fetchHistory on any backend). */
   getHistory(query: HistoryQuery): HistoryPage {
     if (!this.sync) throw new Error('getHistory needs a synchronous journal: use fetchHistory');
-    this.flush();
+    this.writer.flush();
     return this.sync.store.history(query);
   }
 
@@ -467,11 +370,11 @@ export class ProgressService {
     return this.journal.history(query);
   }
 
-  // ---- restart recovery -------------------------------------------------------------------
+  // ---- restart recovery (progress-recovery) -------------------------------------------------
 
   /** Ids that were active when the last process stopped and nobody has claimed yet. */
   interruptedIds(): string[] {
-    return [...this.orphans];
+    return this.recovery.interruptedIds();
   }
 
   /**
@@ -480,15 +383,7 @@ export class ProgressService {
    * instance's interrupted operations, to claim or to fail.
    */
   adoptInterrupted(types: readonly ProgressType[]): string[] {
-    const adopted: string[] = [];
-    const oldestFirst = [...this.view].sort(([, a], [, b]) => a.startedAt - b.startedAt);
-    for (const [id, record] of oldestFirst) {
-      if (this.active.has(id) || this.finishing.has(id) || !types.includes(record.type)) continue;
-      this.active.set(id, this.track(record));
-      this.orphans.add(id);
-      adopted.push(id);
-    }
-    return adopted;
+    return this.recovery.adopt(types);
   }
 
   /**
@@ -496,18 +391,12 @@ export class ProgressService {
    * download); it is then updated and finished as usual. Returns null when there is none.
    */
   claimInterrupted(id: string): ProgressRecord | null {
-    if (!this.orphans.delete(id)) return null;
-    const tracked = this.active.get(id);
-    if (!tracked) return null;
-    // The old process's rate says nothing about this one: measure speed afresh.
-    tracked.record = { ...tracked.record, speed: null, eta: null };
-    tracked.sample = { at: this.now(), current: tracked.record.current };
-    return tracked.record;
+    return this.recovery.claim(id);
   }
 
   /** Fails every operation the last process left active that no owner claimed. */
   failInterrupted(): ProgressRecord[] {
-    return [...this.orphans].map((id) => this.failProgress(id, INTERRUPTED_ERROR, { code: 'INTERRUPTED' }));
+    return this.recovery.interruptedIds().map((id) => this.failProgress(id, INTERRUPTED_ERROR, { code: 'INTERRUPTED' }));
   }
 
   /**
@@ -516,147 +405,35 @@ export class ProgressService {
    */
   release(ids: readonly string[]): void {
     for (const id of ids) {
-      const tracked = this.active.get(id);
-      if (tracked?.trailing) clearTimeout(tracked.trailing);
-      this.active.delete(id);
-      this.orphans.delete(id);
+      this.throttle.cancel(this.state.active.get(id));
+      this.state.active.delete(id);
+      this.recovery.settle(id);
     }
   }
 
-  // ---- emitting ---------------------------------------------------------------------------
+  // ---- emitting and delivery ----------------------------------------------------------------
 
   private emit(tracked: Tracked): void {
-    if (tracked.trailing) {
-      clearTimeout(tracked.trailing);
-      tracked.trailing = null;
-    }
-    tracked.lastEmitAt = this.now();
+    this.throttle.emitted(tracked);
     const progress = tracked.record;
-    this.pending.push({ type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress });
-    if (isFinished(progress.status)) {
-      this.active.delete(progress.id);
-      this.finishing.set(progress.id, progress);
-    }
-    if (!this.flushScheduled && !this.closed) this.flushScheduled = setImmediate(() => this.flush());
+    this.writer.push({ type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress });
+    this.state.emitted(progress);
   }
 
-  /**
-   * Hands pending events (and the records they carry) to the journal as one batch. Runs on
-   * the next turn of the event loop after an emit, so a burst is one write. With SQLite the
-   * write and the publishing happen in this call; with Redis batches are written in order,
-   * one after another, and retried while Redis is away (live progress then waits for it).
-   */
+  /** Hands what was emitted to the journal now (see ProgressWriter.flush). */
   flush(): void {
-    if (this.flushScheduled) {
-      clearImmediate(this.flushScheduled);
-      this.flushScheduled = null;
-    }
-    if (this.pending.length === 0) return;
-    const entries = this.pending;
-    this.pending = [];
-    const batch = this.batchOf(entries);
-    if (this.sync) {
-      try {
-        this.sync.appendNow(batch);
-        this.persistenceFailing = false;
-      } catch (err) {
-        // Live progress goes on, but the log lacks these events: the journal gives them
-        // cursors of an epoch no log will have and starts a new one (cursors from before the
-        // hole expire too), and error_persistence says what happened.
-        this.logger.error({ err, events: entries.length }, 'could not persist progress events');
-        const events = this.sync.publishUnwritten(batch);
-        if (!this.persistenceFailing) {
-          this.persistenceFailing = true;
-          // Its own write may fail too: the streak flag keeps that from reporting itself forever.
-          this.reportError({
-            source: PERSISTENCE_COMPONENT,
-            code: 'PERSISTENCE_FAILED',
-            error: `could not write ${entries.length} progress events to the event log: ${(err as Error)?.message ?? String(err)}`,
-            title: 'Event log write failed',
-            metadata: { events: entries.length, firstSeq: events[0]?.seq, lastSeq: events.at(-1)?.seq },
-          });
-        }
-      }
-      this.reportMaintenance(this.sync.takePruned());
-      return;
-    }
-    this.writing.push(entries);
-    this.writeChain = this.writeChain.then(() => this.write(batch, entries));
-  }
-
-  private batchOf(entries: JournalEntry[]): JournalBatch {
-    // Every finish goes to history (even one restarted within the batch); the rest are upserted.
-    const finished = entries.filter((e) => isFinished(e.progress.status)).map((e) => e.progress);
-    const latest = new Map<string, ProgressRecord>();
-    for (const e of entries) latest.set(e.progress.id, e.progress);
-    const active = [...latest.values()].filter((r) => !isFinished(r.status));
-    this.sincePrune += entries.length;
-    const prune = this.sincePrune >= PRUNE_EVERY_EVENTS;
-    if (prune) this.sincePrune = 0;
-    return { events: entries, active, finished, prune: prune ? { events: this.eventLogRetention, history: this.historyLimit } : null };
-  }
-
-  /** system_maintenance: what pruning removed (see MAINTENANCE_REPORT_MS). */
-  private reportMaintenance(pruned: { events: number; history: number }): void {
-    this.unreported.events += pruned.events;
-    this.unreported.history += pruned.history;
-    const { events, history } = this.unreported;
-    if (events === 0 && history === 0) return;
-    const now = this.now();
-    if (this.lastMaintenanceReport !== null && now - this.lastMaintenanceReport < MAINTENANCE_REPORT_MS) return;
-    this.lastMaintenanceReport = now;
-    this.unreported = { events: 0, history: 0 };
-    this.recordFinished(MAINTENANCE_PROGRESS_ID, 'SYSTEM', 'Maintenance', {
-      status: 'COMPLETED',
-      message: `Pruned ${events} events from the log and ${history} entries from history`,
-      metadata: { eventsPruned: events, historyPruned: history, eventLogRetention: this.eventLogRetention, historyLimit: this.historyLimit },
-    });
-  }
-
-  private async write(batch: JournalBatch, entries: JournalEntry[]): Promise<void> {
-    let pause = WRITE_RETRY_MIN_MS;
-    for (;;) {
-      try {
-        const events = await this.journal.append(batch);
-        this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
-        this.reportMaintenance(this.journal.takePruned());
-        if (this.writeFailing) this.logger.warn('progress events are written again');
-        this.writeFailing = false;
-        break;
-      } catch (err) {
-        if (this.closed || this.closing) {
-          this.logger.error({ err, events: entries.length }, 'stopping with progress events that could not be written');
-          break;
-        }
-        if (!this.writeFailing) this.logger.error({ err: (err as Error).message }, 'could not write progress events; retrying');
-        this.writeFailing = true;
-        await new Promise((r) => setTimeout(r, pause));
-        pause = Math.min(WRITE_RETRY_MAX_MS, pause * 2);
-      }
-    }
-    this.writing.splice(this.writing.indexOf(entries), 1);
+    this.writer.flush();
   }
 
   /** Resolves once everything emitted so far is written and delivered back to this instance. */
-  async settled(): Promise<void> {
-    this.flush();
-    await this.writeChain;
-    const target = this.lastWritten;
-    while (this.journal.head < target && !this.closed) await new Promise((r) => setTimeout(r, 5));
+  settled(): Promise<void> {
+    return this.writer.settled();
   }
 
   /** Where the journal hands over events, in log order, from every instance. */
   private deliver(events: readonly ProgressEvent[]): void {
     for (const event of events) {
-      const p = event.progress;
-      if (!this.sync) this.seenSinceOpen.add(p.id);
-      if (isFinished(p.status)) {
-        this.view.delete(p.id);
-        const own = this.finishing.get(p.id);
-        if (own && own.updatedAt <= p.updatedAt) this.finishing.delete(p.id);
-      } else {
-        this.view.set(p.id, p);
-      }
+      this.state.delivered(event);
       this.pubsub.publish(event);
     }
     for (const writer of this.deliveredWriters) {
@@ -670,49 +447,29 @@ export class ProgressService {
 
   /** The shared log was lost and a new one began: live listeners take everything from now on. */
   private onLogReset(): void {
-    for (const l of this.listenings) l.head = 0;
-    this.view.clear();
-    for (const [id, tracked] of this.active) this.view.set(id, tracked.record);
+    this.streams.resetHeads();
+    this.state.reset();
   }
 
-  // ---- in-process consumers ---------------------------------------------------------------
+  // ---- in-process consumers (progress-handlers) ---------------------------------------------
 
   /**
    * Calls `handler` for every event (`progress`) or every event of one type, as delivered (on
    * every instance). A handler that throws or rejects is logged and stops nothing.
    */
   subscribe(event: ProgressEventName, handler: ProgressHandler): void {
-    const types = event === 'progress' ? PROGRESS_TYPES : [EVENT_NAME_TYPES.get(event)!];
-    let byName = this.handlers.get(handler);
-    if (!byName) this.handlers.set(handler, (byName = new Map()));
-    if (byName.has(event)) return;
-    byName.set(
-      event,
-      this.pubsub.subscribe(types, (e) => {
-        try {
-          const result = handler(e);
-          if (result && typeof result.then === 'function') {
-            result.then(undefined, (err: unknown) => this.logger.error({ err, event }, 'progress handler rejected'));
-          }
-        } catch (err) {
-          this.logger.error({ err, event }, 'progress handler threw');
-        }
-      }),
-    );
+    this.handlers.subscribe(event, handler);
   }
 
   unsubscribe(event: ProgressEventName, handler: ProgressHandler): void {
-    const byName = this.handlers.get(handler);
-    byName?.get(event)?.();
-    byName?.delete(event);
-    if (byName?.size === 0) this.handlers.delete(handler);
+    this.handlers.unsubscribe(event, handler);
   }
 
-  // ---- streams for subscriptions ----------------------------------------------------------
+  // ---- streams for subscriptions (progress-streams) -----------------------------------------
 
   /** The cursor a new subscriber would resume from: the last event delivered here. */
   get lastCursor(): string {
-    this.flush();
+    this.writer.flush();
     return this.journal.cursorOf(this.journal.head);
   }
 
@@ -722,161 +479,40 @@ export class ProgressService {
     return this.journal.cursorOf(this.journal.head);
   }
 
-  /**
-   * A live stream of events matching `types` and `ids`, preceded by a snapshot or by a
-   * replay after a cursor (see listen). With SQLite a cursor it cannot serve throws here;
-   * with Redis the first next() rejects.
-   */
+  /** See ProgressStreams.stream. */
   stream(options: StreamOptions = {}): AsyncIterableIterator<ProgressEvent> {
-    let live: LiveQueue<ProgressEvent> | null = null;
-    const listening = this.listen(options, (e) => live!.push(e));
-    live = new LiveQueue<ProgressEvent>({
-      keyOf: (e) => e.progress.id,
-      capacity: options.capacity,
-      onClose: listening.close,
-      markMissed: (e, missed) => ({ ...e, missed }),
-      onDrop: this.drops?.add,
-    });
-    const queue = live;
-    async function* run(): AsyncGenerator<ProgressEvent> {
-      for (let page = await listening.prefix(); page !== null; page = await listening.prefix()) yield* page;
-      // What was dropped before an event the replay already delivered counts for the next one.
-      let missed = 0;
-      for await (const event of queue) {
-        missed += event.missed;
-        if (event.seq <= listening.head) continue;
-        yield missed === event.missed ? event : { ...event, missed };
-        missed = 0;
-      }
-    }
-    return withRelease(run(), () => queue.close());
+    return this.streams.stream(options);
   }
 
-  /**
-   * The core of every subscription (yoga's stream and the WebSocket fan-out): registers
-   * `onEvent` for live events matching `types` and `ids` at once (called inside the
-   * delivering turn; it must not throw), and returns the prefix to deliver first — a pager
-   * over the log after `after`, or the snapshot — which ends at `head`. Live events all come
-   * after `head`. With SQLite a cursor it cannot serve throws CursorExpiredError or
-   * BadInputError at once; with Redis the prefix rejects with them.
-   */
+  /** See ProgressStreams.listen. */
   listen(options: Omit<StreamOptions, 'capacity'>, onEvent: (event: ProgressEvent) => void): Listening {
-    return this.prefixFor(options, onEvent);
+    return this.streams.listen(options, onEvent);
   }
 
-  /**
-   * The prefix alone (snapshot or replay up to the head at this turn), with no listener of
-   * its own: for a subscriber that joins a group already listening (the WebSocket fan-out).
-   */
+  /** See ProgressStreams.prefixFor. */
   prefixFor(options: Omit<StreamOptions, 'capacity'>, onEvent?: (event: ProgressEvent) => void): Listening {
-    const after = options.after ?? null;
-    let checked: CursorCheck | Promise<CursorCheck> | null = null;
-    if (after !== null) {
-      if (this.sync) {
-        this.flush();
-        const check = this.sync.checkCursorNow(after);
-        if (!check.ok) throw cursorError(after, check);
-        checked = check;
-      } else {
-        checked = this.journal.checkCursor(after);
-        // Handled by the prefix; never an unhandled rejection meanwhile.
-        checked.catch(() => undefined);
-      }
-    }
-    this.flush();
-    const types = options.types?.length ? [...new Set(options.types)] : PROGRESS_TYPES;
-    const ids = options.ids?.length ? new Set(options.ids) : null;
-    const matches = (p: ProgressRecord) => (!ids || ids.has(p.id)) && types.includes(p.type);
-    const unsubscribe = onEvent
-      ? this.pubsub.subscribe(types, (e) => {
-          if (!ids || ids.has(e.progress.id)) onEvent(e);
-        })
-      : () => undefined;
-    const state = { head: this.journal.head };
-    this.listenings.add(state);
-    const close = () => {
-      unsubscribe();
-      this.listenings.delete(state);
-    };
-    let prefix: Listening['prefix'] = () => null;
-    if (checked !== null) {
-      let cursor: number | null = null;
-      const page = (rows: ProgressEvent[]) => {
-        const upTo = rows.filter((e) => e.seq <= state.head);
-        cursor = upTo.length && upTo.length === rows.length ? rows[rows.length - 1]!.seq : state.head;
-        return upTo.filter((e) => matches(e.progress));
-      };
-      if (this.sync) {
-        const sync = this.sync;
-        cursor = (checked as Extract<CursorCheck, { ok: true }>).seq;
-        prefix = () => (cursor! >= state.head ? null : page(sync.readAfterNow(cursor!, REPLAY_PAGE)));
-      } else {
-        const pending = checked;
-        prefix = async () => {
-          if (cursor === null) {
-            const check = await pending;
-            if (!check.ok) throw cursorError(after!, check);
-            cursor = check.seq;
-            // A cursor another instance handed out before this one delivered it: live
-            // events up to it are not for this subscriber.
-            if (cursor > state.head) state.head = cursor;
-          }
-          if (cursor >= state.head) return null;
-          return page(await this.journal.readAfter(cursor, REPLAY_PAGE));
-        };
-      }
-    } else if (options.snapshot) {
-      const cursor = this.journal.cursorOf(state.head);
-      // As delivered, with this instance's own latest states (a throttled update is current).
-      let snapshot: PrefixPage = this.getActive(types)
-        .filter(matches)
-        .map((progress) => ({
-          seq: state.head,
-          cursor,
-          missed: 0,
-          type: EVENT_TYPE_OF[progress.type],
-          room: ROOM_OF[progress.type],
-          progress,
-        }));
-      prefix = () => {
-        const out = snapshot;
-        snapshot = null;
-        return out;
-      };
-    }
-    return {
-      get head() {
-        return state.head;
-      },
-      prefix,
-      close,
-    };
+    return this.streams.prefixFor(options, onEvent);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
 
   /** Sends every throttled state, writes what is pending, and stops timers. */
   close(): void {
-    for (const tracked of this.active.values()) {
-      if (tracked.trailing) this.emit(tracked);
-    }
-    this.flush();
-    this.closed = true;
+    this.emitTrailing();
+    this.writer.close();
     this.stopListening();
   }
 
   /** close(), then waits for the writes in hand (asynchronous journals). */
   async closeAndSettle(): Promise<void> {
-    this.closing = true;
-    for (const tracked of this.active.values()) {
-      if (tracked.trailing) this.emit(tracked);
-    }
-    this.flush();
-    await this.writeChain;
-    this.closed = true;
+    this.emitTrailing();
+    await this.writer.closeAndSettle();
     this.stopListening();
   }
-}
 
-/** The journals' listen(); the Redis one also tells when its log was replaced. */
-type RedisListen = (listener: (events: readonly ProgressEvent[]) => void, onReset?: () => void) => () => void;
+  private emitTrailing(): void {
+    for (const tracked of this.state.active.values()) {
+      if (tracked.trailing) this.emit(tracked);
+    }
+  }
+}

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProgressClient, GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
 import { ProgressEventsDocument } from '../../src/client/operations.js';
 import type { ProgressType } from '../../src/client/generated/graphql.js';
-import { INTERRUPTED_ERROR } from '../../src/services/progress-service.js';
+import { INTERRUPTED_ERROR } from '../../src/services/progress-recovery.js';
 import { DATABASE_FILE, keepAlive } from '../../src/store/database.js';
 import { redisUrlOfProject, startTestApp, type TestApp } from '../helpers/app.js';
 import { recordStream, type Recorder } from '../helpers/stream-recorder.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAINTENANCE_REPORT_MS } from '../../src/services/progress-service.js';
+import { MAINTENANCE_REPORT_MS } from '../../src/services/progress-maintenance.js';
 import { createFixture, disposeAll, manualClock, record } from '../helpers/progress-fixture.js';
 
 afterEach(disposeAll);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTERRUPTED_ERROR } from '../../src/services/progress-service.js';
+import { INTERRUPTED_ERROR } from '../../src/services/progress-recovery.js';
 import { createFixture, disposeAll, record } from '../helpers/progress-fixture.js';
 
 afterEach(disposeAll);
