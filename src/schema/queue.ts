@@ -1,7 +1,7 @@
 import { builder } from './builder.js';
 import { ProgressRef } from './progress.js';
 import { withRelease } from '../lib/async-iterators.js';
-import type { QueueStatusView } from '../services/download-service.js';
+import type { QueueStatusView } from '../services/queue-view.js';
 import type { QueueItemRecord } from '../store/queue-store.js';
 
 const DownloadStatusEnum = builder.enumType('DownloadStatus', {

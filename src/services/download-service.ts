@@ -1,22 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DownloadInterruptedError, DownloadPausedError } from '../core/errors.js';
+import { DownloadPausedError } from '../core/errors.js';
 import type { EpisodeRef } from '../core/series-app.js';
+import type { ProgressEvent, ProgressRecord } from '../domain/progress-types.js';
 import type { SeriesRecord } from '../store/library-store.js';
 import type { AsyncQueueStore, QueueItemRecord } from '../store/queue-store.js';
 import { downloadProgressId, type AnimeService, type SeriesLookup } from './anime-service.js';
-import { BadInputError, NotFoundError, ServiceError } from './errors.js';
+import { BadInputError, NotFoundError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
-import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
-import { QUEUE_PROGRESS_ID, announceQueue, runAmounts, type QueueAction } from './queue-progress.js';
-import type { ProgressEvent, ProgressRecord } from '../domain/progress-types.js';
+import { QueueModel, isOpen } from './queue-model.js';
+import { QUEUE_PROGRESS_ID, announceQueue, type QueueAction } from './queue-progress.js';
+import { QueueRunner } from './queue-runner.js';
+import { itemProgress, queueAmounts, queueView, type QueueStatusView } from './queue-view.js';
 import { LOCAL_GATE, type RunnerGate } from './runner-gate.js';
+import { MAX_DOWNLOAD_CONCURRENCY, MIN_DOWNLOAD_CONCURRENCY } from './settings-service.js';
 
 /** Most episodes one enqueue call may add. */
 export const MAX_ENQUEUE = 1_000;
+/** The store flag that says whether the queue runs (start/stop survive a restart). */
 const RUNNING_FLAG = 'queue_running';
-/** Longest a cancel waits for the aborted download to remove its part file. */
-export const CANCEL_SETTLE_MS = 5_000;
 
 export interface DownloadServiceOptions {
   anime: AnimeService;
@@ -29,30 +30,6 @@ export interface DownloadServiceOptions {
   gate?: RunnerGate;
 }
 
-export interface QueueStatusView {
-  isRunning: boolean;
-  pending: QueueItemRecord[];
-  active: QueueItemRecord[];
-  /** Held with pause(), in queue order. */
-  paused: QueueItemRecord[];
-  completed: QueueItemRecord[];
-  failed: QueueItemRecord[];
-  overallPercent: number;
-}
-
-/** `list` with `item` moved to index `position` (clamped to the end). */
-function moveTo<T>(list: readonly T[], item: T, position: number): T[] {
-  const rest = list.filter((x) => x !== item);
-  rest.splice(Math.min(position, rest.length), 0, item);
-  return rest;
-}
-
-/** Not finished: it still has a place in the queue. */
-const isOpen = (status: QueueItemRecord['status']) => status === 'PENDING' || status === 'DOWNLOADING' || status === 'PAUSED';
-
-const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
-  a.serieFolder === b.serieFolder && a.season === b.season && a.episode === b.episode;
-
 /**
  * The persisted FIFO download queue. Every change is written to the store before it is
  * announced, and announced only through ProgressService (progress id download_queue).
@@ -61,6 +38,9 @@ const sameEpisode = (a: EpisodeRef, b: EpisodeRef) =>
  * Only the instance that runs the queue holds it in memory and changes it (`takeOver` makes
  * this one the runner, `relinquish` stops that); on the others every change goes through the
  * gate to the runner, and reads come from the store.
+ *
+ * Its parts: the order of the queue (queue-model), running the downloads (queue-runner),
+ * what clients see of it (queue-view, and queue-progress for the download_queue operation).
  */
 export class DownloadService {
   private readonly anime: AnimeService;
@@ -69,11 +49,9 @@ export class DownloadService {
   private readonly logger: Logger;
   private concurrency: number;
   private readonly gate: RunnerGate;
-  private items: QueueItemRecord[] = [];
+  private readonly model = new QueueModel();
+  private readonly runner: QueueRunner;
   private running = true;
-  private nextPosition = 1;
-  /** Running downloads: how to stop each, and when it has let go of its files. */
-  private readonly downloading = new Map<string, { controller: AbortController; settled: Promise<void> }>();
   /** Not running the queue (yet, or any more): nothing starts. */
   private stopped = true;
 
@@ -84,6 +62,16 @@ export class DownloadService {
     this.logger = options.logger;
     this.concurrency = Math.max(MIN_DOWNLOAD_CONCURRENCY, options.concurrency ?? 1);
     this.gate = options.gate ?? LOCAL_GATE;
+    this.runner = new QueueRunner({
+      anime: this.anime,
+      progress: this.progress,
+      logger: this.logger,
+      items: () => this.model.items,
+      persist: (items) => this.persist(this.store.save(items)),
+      announce: (action, extra) => this.announce(action, extra),
+      stopped: () => this.stopped,
+      slotFreed: () => this.pump(),
+    });
     this.progress.subscribe('download_progress', (event) => this.onDownloadProgress(event));
   }
 
@@ -92,9 +80,8 @@ export class DownloadService {
    * downloads the last runner left, and pump() starts downloading.
    */
   async takeOver(): Promise<void> {
-    this.items = await this.store.load();
+    this.model.load(await this.store.load());
     this.running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
-    this.nextPosition = this.items.reduce((max, i) => Math.max(max, i.position), 0) + 1;
     this.stopped = false;
   }
 
@@ -106,15 +93,10 @@ export class DownloadService {
   async relinquish(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const runs = [...this.downloading.values()];
-    for (const run of runs) run.controller.abort(new DownloadInterruptedError());
-    await Promise.race([
-      Promise.all(runs.map((r) => r.settled)),
-      new Promise((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref()),
-    ]);
-    this.progress.release(this.items.filter((i) => i.status === 'DOWNLOADING').map(downloadProgressId));
+    await this.runner.abortAll();
+    this.progress.release(this.model.withStatus('DOWNLOADING').map(downloadProgressId));
     this.progress.release([QUEUE_PROGRESS_ID]);
-    this.items = [];
+    this.model.load([]);
   }
 
   /** This instance runs the queue now. */
@@ -135,11 +117,11 @@ export class DownloadService {
    * just before a crash end as the item did. Returns the progress ids taken over.
    */
   recover(): string[] {
-    const interrupted = this.items.filter((i) => i.status === 'DOWNLOADING');
+    const interrupted = this.model.withStatus('DOWNLOADING');
     for (const item of interrupted) item.status = 'PENDING';
     if (interrupted.length) this.persist(this.store.save(interrupted));
     const resumed: string[] = [];
-    for (const item of this.items) {
+    for (const item of this.model.items) {
       const id = downloadProgressId(item);
       if (item.status === 'PAUSED') {
         // A paused download's record stays as it was (PENDING, saying paused) until it is resumed.
@@ -166,7 +148,7 @@ export class DownloadService {
         }
       }
     }
-    if (this.unfinished().length > 0) {
+    if (this.model.unfinished().length > 0) {
       this.progress.claimInterrupted(QUEUE_PROGRESS_ID);
       this.announce('resumed');
     }
@@ -180,47 +162,25 @@ export class DownloadService {
     if (this.gate.local && !this.stopped) return this.localStatus();
     const items = await this.store.load();
     const running = (await this.store.getFlag(RUNNING_FLAG)) !== 'false';
-    return this.viewOf(items, running);
+    return queueView(this.progress, items, running);
   }
 
   private localStatus(): QueueStatusView {
-    return this.viewOf(this.items, this.running);
-  }
-
-  private viewOf(items: readonly QueueItemRecord[], isRunning: boolean): QueueStatusView {
-    const by = (s: QueueItemRecord['status']) => items.filter((i) => i.status === s);
-    return {
-      isRunning,
-      pending: by('PENDING'),
-      active: by('DOWNLOADING'),
-      paused: by('PAUSED'),
-      completed: by('COMPLETED'),
-      failed: by('FAILED'),
-      overallPercent: this.overallPercent(items),
-    };
+    return queueView(this.progress, this.model.items, this.running);
   }
 
   get(id: string): QueueItemRecord | null {
-    return this.items.find((i) => i.id === id) ?? null;
+    return this.model.get(id);
   }
 
   /** Every item of one episode, whatever its status. */
   itemsOf(ref: EpisodeRef): QueueItemRecord[] {
-    return this.items.filter((i) => sameEpisode(i, ref));
+    return this.model.itemsOf(ref);
   }
 
   /** The live progress record of an item while it has one (running, or paused after it ran). */
   progressOf(item: QueueItemRecord): ProgressRecord | null {
-    if (item.status === 'DOWNLOADING') return this.progress.getProgress(downloadProgressId(item));
-    if (item.status !== 'PAUSED') return null;
-    // A paused item that never ran has no record of its own (an older one may be finished).
-    const record = this.progress.getProgress(downloadProgressId(item));
-    return record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record : null;
-  }
-
-  /** Items not yet finished: waiting, running or paused. */
-  private unfinished(): QueueItemRecord[] {
-    return this.items.filter((i) => isOpen(i.status));
+    return itemProgress(this.progress, item);
   }
 
   /** Runs `name` on the queue runner when it is not this instance; undefined when it is. */
@@ -229,32 +189,9 @@ export class DownloadService {
     return this.gate.call(`queue.${name}`, args) as Promise<T>;
   }
 
-  /**
-   * The queue's current run: what is unfinished, and what finished (COMPLETED or FAILED) since
-   * the `download_queue` operation started, i.e. since the queue last drained.
-   */
-  private batch(items: readonly QueueItemRecord[] = this.items): QueueItemRecord[] {
-    const record = this.progress.activeRecord(QUEUE_PROGRESS_ID);
-    const since = record && (record.status === 'IN_PROGRESS' || record.status === 'PENDING') ? record.startedAt : Infinity;
-    return items.filter(
-      (i) =>
-        i.status === 'PENDING' ||
-        i.status === 'PAUSED' ||
-        i.status === 'DOWNLOADING' ||
-        ((i.status === 'COMPLETED' || i.status === 'FAILED') && (i.completedAt ?? 0) >= since),
-    );
-  }
-
-  /** The run's bytes done and expected: the one definition of the queue's overall progress (see runAmounts). */
-  private amounts(items: readonly QueueItemRecord[] = this.items): { done: number; total: number } {
-    return runAmounts(this.batch(items), (item) => this.progressOf(item));
-  }
-
-  /** See amounts(); with no run going: 100 when something completed, else 0. */
-  private overallPercent(items: readonly QueueItemRecord[] = this.items): number {
-    const { done, total } = this.amounts(items);
-    if (total > 0) return Math.min(100, Math.max(0, (done / total) * 100));
-    return items.some((i) => i.status === 'COMPLETED') ? 100 : 0;
+  /** The run's bytes done and expected (see queueAmounts). */
+  private amounts(): { done: number; total: number } {
+    return queueAmounts(this.progress, this.model.items);
   }
 
   /** A download moved: the queue's overall progress moved with it (throttled like any update). */
@@ -293,41 +230,14 @@ export class DownloadService {
         throw err;
       }
     }
-    const result: QueueItemRecord[] = [];
-    const added: QueueItemRecord[] = [];
-    for (const ep of checked) {
-      const existing =
-        this.unfinished().find((i) => sameEpisode(i, ep)) ?? added.find((i) => sameEpisode(i, ep));
-      if (existing) {
-        if (!result.includes(existing)) result.push(existing);
-        continue;
-      }
-      const item: QueueItemRecord = {
-        id: randomUUID(),
-        position: this.nextPosition++,
-        serieFolder: ep.serieFolder,
-        serieName: ep.serieName,
-        season: ep.season,
-        episode: ep.episode,
-        status: 'PENDING',
-        error: null,
-        retryCount: 0,
-        size: ep.size,
-        addedAt: Date.now(),
-        startedAt: null,
-        completedAt: null,
-        filePath: null,
-      };
-      added.push(item);
-      result.push(item);
-    }
+    const { result, added } = this.model.plan(checked);
     if (added.length) {
       // In memory at once (a concurrent request sees them), undone if the write fails.
-      this.items.push(...added);
+      this.model.append(added);
       try {
         await this.store.save(added);
       } catch (err) {
-        this.items = this.items.filter((i) => !added.includes(i));
+        this.model.drop(added);
         throw err;
       }
       this.announce('enqueued', { added: added.length });
@@ -370,27 +280,11 @@ export class DownloadService {
       Object.assign(item, before);
       throw err;
     }
-    const settled = this.stopOrDiscard(item);
+    const settled = this.runner.stopOrDiscard(item);
     this.announce('cancelled', { itemId: id });
     this.pump();
     await settled;
     return { ...item };
-  }
-
-  /** Aborts a running download, or removes what an interrupted one left; bounded wait. */
-  private stopOrDiscard(item: QueueItemRecord): Promise<void> {
-    const run = this.downloading.get(item.id);
-    run?.controller.abort();
-    if (!run) {
-      // Interrupted by a restart and not running since: its progress record ends here.
-      const id = downloadProgressId(item);
-      const record = this.progress.activeRecord(id);
-      if (record && (record.status === 'PENDING' || record.status === 'IN_PROGRESS')) {
-        this.progress.cancelProgress(id, { message: 'Download cancelled' });
-      }
-    }
-    const done = run ? run.settled : this.discardPartial(item);
-    return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
   }
 
   /** Removes items (an active one is cancelled first); resolves with how many went. */
@@ -398,13 +292,13 @@ export class DownloadService {
     const remote = this.remote<number>('remove', [ids]);
     if (remote) return remote;
     const wanted = new Set(ids);
-    const gone = this.items.filter((i) => wanted.has(i.id));
+    const gone = this.model.items.filter((i) => wanted.has(i.id));
     if (!gone.length) return 0;
     await this.store.remove(gone.map((i) => i.id));
     const open = gone.filter((i) => isOpen(i.status));
     for (const item of open) item.status = 'CANCELLED';
-    this.items = this.items.filter((i) => !wanted.has(i.id));
-    const settled = Promise.all(open.map((i) => this.stopOrDiscard(i)));
+    this.model.drop(gone);
+    const settled = Promise.all(open.map((i) => this.runner.stopOrDiscard(i)));
     this.announce('removed', { removed: gone.length });
     this.pump();
     await settled;
@@ -415,18 +309,8 @@ export class DownloadService {
   async retryFailed(ids?: readonly string[] | null): Promise<QueueItemRecord[]> {
     const remote = this.remote<QueueItemRecord[]>('retryFailed', [ids ?? null]);
     if (remote) return remote;
-    const wanted = ids ? new Set(ids) : null;
-    const retried = this.items.filter((i) => i.status === 'FAILED' && (!wanted || wanted.has(i.id)));
-    for (const item of retried) {
-      item.status = 'PENDING';
-      item.error = null;
-      item.retryCount++;
-      item.startedAt = null;
-      item.completedAt = null;
-      item.position = this.nextPosition++;
-    }
+    const retried = this.model.retry(ids);
     if (retried.length) {
-      this.items.sort((a, b) => a.position - b.position);
       this.persist(this.store.save(retried));
       this.announce('retried', { retried: retried.length });
       this.pump();
@@ -448,10 +332,9 @@ export class DownloadService {
     }
     item.status = 'PAUSED';
     await this.store.save([item]);
-    const run = this.downloading.get(item.id);
-    if (run) {
-      run.controller.abort(new DownloadPausedError());
-      await Promise.race([run.settled, new Promise<void>((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref())]);
+    const stopping = this.runner.stop(item, new DownloadPausedError());
+    if (stopping) {
+      await stopping;
       if (item.status !== 'PAUSED') return { ...item }; // it completed before it could stop
     }
     const progressId = downloadProgressId(item);
@@ -517,15 +400,10 @@ export class DownloadService {
     if (item.status !== 'PENDING' && item.status !== 'PAUSED') {
       throw new BadInputError(`id: only a pending or paused item can be moved; "${id}" is ${item.status}`);
     }
-    const waiting = this.items.filter((i) => i.status === 'PENDING' || i.status === 'PAUSED');
-    const slots = waiting.map((i) => i.position);
-    const order = moveTo(waiting, item, position);
-    const changed = order.filter((it, k) => it.position !== slots[k]);
-    order.forEach((it, k) => (it.position = slots[k]!));
+    const { changed, index } = this.model.reorder(item, position);
     if (changed.length) {
-      this.items.sort((a, b) => a.position - b.position);
       await this.store.save(changed);
-      this.announce('moved', { itemId: item.id, position: order.indexOf(item) });
+      this.announce('moved', { itemId: item.id, position: index });
       this.pump();
     }
     return this.localStatus();
@@ -549,10 +427,10 @@ export class DownloadService {
   async clearCompleted(): Promise<number> {
     const remote = this.remote<number>('clearCompleted', []);
     if (remote) return remote;
-    const done = this.items.filter((i) => i.status === 'COMPLETED');
+    const done = this.model.withStatus('COMPLETED');
     if (!done.length) return 0;
     await this.store.remove(done.map((i) => i.id));
-    this.items = this.items.filter((i) => i.status !== 'COMPLETED');
+    this.model.drop(done);
     this.announce('cleared', { cleared: done.length });
     return done.length;
   }
@@ -565,7 +443,7 @@ export class DownloadService {
     const remote = this.remote<SeriesRecord>('removeSeries', [folder, deleteFiles]);
     if (remote) return remote;
     await this.anime.checkRemovable(folder);
-    const ids = this.items.filter((i) => i.serieFolder === folder).map((i) => i.id);
+    const ids = this.model.items.filter((i) => i.serieFolder === folder).map((i) => i.id);
     if (ids.length) await this.remove(ids);
     return this.anime.removeSeries(folder, deleteFiles);
   }
@@ -599,64 +477,7 @@ export class DownloadService {
   /** Starts pending items in queue order while the queue runs and slots are free. */
   pump(): void {
     if (this.stopped || !this.running) return;
-    let active = this.items.filter((i) => i.status === 'DOWNLOADING').length;
-    for (const item of this.items) {
-      if (active >= this.concurrency) break;
-      if (item.status !== 'PENDING') continue;
-      active++;
-      this.run(item);
-    }
-  }
-
-  private run(item: QueueItemRecord): void {
-    const controller = new AbortController();
-    item.status = 'DOWNLOADING';
-    item.startedAt = Date.now();
-    item.error = null;
-    this.persist(this.store.save([item]));
-    this.announce('started', { itemId: item.id });
-    const settled = this.anime
-      .download(item, controller.signal)
-      .then(
-        (result) => {
-          // Paused too late: the file is complete and in place, so the item is done.
-          if (item.status !== 'DOWNLOADING' && item.status !== 'PAUSED') return;
-          // The download's COMPLETED event goes to the log first: a crash between the two
-          // writes then leaves a finished record and an item that resumes (and finds its
-          // file), never a COMPLETED item whose record a restart fails as interrupted.
-          this.progress.flush();
-          item.status = 'COMPLETED';
-          item.filePath = result.filePath;
-          item.completedAt = Date.now();
-          this.persist(this.store.save([item]));
-          this.announce('completed', { itemId: item.id });
-        },
-        (err: unknown) => {
-          // Cancelled or removed meanwhile (already recorded), or the service is stopping:
-          // then the item stays DOWNLOADING on disk and resumes at the next start.
-          if (item.status !== 'DOWNLOADING' || this.stopped) return;
-          this.progress.flush(); // its FAILED event first, as above
-          item.status = 'FAILED';
-          item.error = this.anime.describeError(err);
-          item.completedAt = Date.now();
-          this.persist(this.store.save([item]));
-          this.announce('failed', { itemId: item.id });
-        },
-      )
-      .catch((err: unknown) => this.logger.error({ err }, 'queue bookkeeping failed'))
-      .finally(() => {
-        this.downloading.delete(item.id);
-        this.pump();
-      });
-    this.downloading.set(item.id, { controller, settled });
-  }
-
-  /** A pending item that ran before (then the service stopped) may have left a part file. */
-  private async discardPartial(item: QueueItemRecord): Promise<void> {
-    if (item.startedAt === null) return;
-    await this.anime
-      .discardPartial(item)
-      .catch((err: unknown) => this.logger.warn({ err, itemId: item.id }, 'could not remove a part file'));
+    this.runner.pump(this.concurrency);
   }
 
   /**
@@ -672,11 +493,7 @@ export class DownloadService {
   async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const run of this.downloading.values()) run.controller.abort(new DownloadInterruptedError());
     // Let them close their files before the database and the process go.
-    await Promise.race([
-      Promise.all([...this.downloading.values()].map((r) => r.settled)),
-      new Promise((resolve) => setTimeout(resolve, CANCEL_SETTLE_MS).unref()),
-    ]);
+    await this.runner.abortAll();
   }
 }

@@ -1,5 +1,5 @@
 import type { QueueItemRecord } from '../store/queue-store.js';
-import type { QueueStatusView } from './download-service.js';
+import type { QueueStatusView } from './queue-view.js';
 import type { ProgressService } from './progress-service.js';
 import type { ProgressRecord } from '../domain/progress-types.js';
 
