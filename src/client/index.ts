@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { withRelease } from '../lib/async-iterators.js';
 import type { ProgressEventsSubscription, ProgressEventsSubscriptionVariables } from './generated/graphql.js';
 import { ProgressEventsDocument } from './operations.js';
 
@@ -117,30 +118,18 @@ export function createProgressClient(options: ProgressClientOptions): ProgressCl
         throw err;
       }
     }
-    const gen = unwrap();
-    // The generator's own return(), taken before it is replaced below: calling gen.return
-    // inside the replacement would call the replacement again, forever.
-    const genReturn = gen.return.bind(gen);
-    return Object.assign(gen, {
-      return: async (value?: unknown) => {
-        await iterator.return?.();
-        return genReturn(value as undefined);
-      },
-    });
+    // A generator ignores return() while it awaits: end the subscription it waits on too.
+    return withRelease(unwrap(), () => void iterator.return?.());
   }
 
   function watch(watchOptions: WatchOptions = {}): AsyncIterableIterator<ProgressEventMessage> {
     let current: AsyncIterableIterator<unknown> | null = null;
     const stopped = new AbortController();
-    const gen = watchLoop(watchOptions, (s) => (current = s), stopped.signal);
-    const genReturn = gen.return.bind(gen);
-    // A generator ignores return() while it awaits: end the subscription it waits on first.
-    return Object.assign(gen, {
-      return: async (value?: unknown) => {
-        stopped.abort();
-        await current?.return?.();
-        return genReturn(value as undefined);
-      },
+    // A generator ignores return() while it awaits: end the subscription (or the pause
+    // before a reconnect) it waits on too.
+    return withRelease(watchLoop(watchOptions, (s) => (current = s), stopped.signal), () => {
+      stopped.abort();
+      void current?.return?.();
     });
   }
 
