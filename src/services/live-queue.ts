@@ -173,6 +173,8 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
     onClose?.();
   }
 
+  // The iterator protocol of this hand-made iterator itself, not an override of a generator's:
+  // nothing here can be suspended in an await, which is what withRelease is for.
   return(): Promise<IteratorResult<T>> {
     this.close();
     return Promise.resolve({ value: undefined, done: true });

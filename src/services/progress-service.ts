@@ -224,7 +224,7 @@ export class ProgressService {
       metadata: update.metadata ? { ...prev.metadata, ...update.metadata } : prev.metadata,
       updatedAt: now,
     };
-    this.throttle.update(tracked, Boolean(update.forceBroadcast) || status !== prev.status, () => {
+    this.throttle.update(tracked, now, Boolean(update.forceBroadcast) || status !== prev.status, () => {
       // A trailing emit of an operation since restarted or finished goes nowhere.
       if (this.state.active.get(id) === tracked) this.emit(tracked);
     });

@@ -29,11 +29,12 @@ export class Throttle {
 
   /**
    * Emits `tracked` now when `urgent` (a status change, forceBroadcast), when it never went
-   * out, or when its window is over; else makes sure one trailing `emit` is pending.
+   * out, or when its window is over at `now` (the update's time); else makes sure one
+   * trailing `emit` is pending.
    */
-  update(tracked: Tracked, urgent: boolean, emit: () => void): void {
+  update(tracked: Tracked, now: number, urgent: boolean, emit: () => void): void {
     if (urgent || tracked.lastEmitAt === null) return emit();
-    const wait = tracked.lastEmitAt + this.throttleMs - this.now();
+    const wait = tracked.lastEmitAt + this.throttleMs - now;
     if (wait <= 0) return emit();
     if (tracked.trailing) return;
     tracked.trailing = setTimeout(() => {
