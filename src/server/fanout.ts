@@ -58,16 +58,6 @@ export interface FanoutTarget {
   groupKey: string;
 }
 
-
-/**
- * Progress subscriptions over WebSocket, executed and serialized once per event per group
- * of identical subscriptions, the same bytes then written to every member's socket.
- *
- * graphql-ws keeps the protocol (init/ack, ping/pong, complete, close codes): for a
- * progressEvents or progressUpdated operation it gets a parked iterator that never yields,
- * and this class writes the `next` messages itself. When graphql-ws ends the operation
- * (complete from the client, socket closed), it calls return() and the member leaves.
- */
 /** An operation the fan-out serves: its single root field and how that field maps to the journal. */
 export interface FanoutField {
   operation: OperationDefinitionNode;
@@ -100,6 +90,15 @@ export function fanoutField(schema: GraphQLSchema, document: DocumentNode, opera
   return toStreamOptions ? { operation, field, toStreamOptions } : null;
 }
 
+/**
+ * Progress subscriptions over WebSocket, executed and serialized once per event per group
+ * of identical subscriptions, the same bytes then written to every member's socket.
+ *
+ * graphql-ws keeps the protocol (init/ack, ping/pong, complete, close codes): for an
+ * operation of a field mapped to the journal (see fanoutField) it gets a parked iterator that never yields,
+ * and this class writes the `next` messages itself. When graphql-ws ends the operation
+ * (complete from the client, socket closed), it calls return() and the member leaves.
+ */
 export class ProgressFanout {
   private readonly groups = new Map<string, Group>();
   private readonly progress: ProgressService;
