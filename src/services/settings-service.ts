@@ -52,7 +52,7 @@ export class SettingsService {
   private overrides: SettingsOverrides = {};
   private readonly listeners = new Set<SettingsListener>();
   /** Loads from the store, one after another, so an older read never wins over a newer one. */
-  private loading: Promise<Settings> = Promise.resolve(this.get());
+  private loading: Promise<unknown> = Promise.resolve();
   private readonly detach: () => void;
 
   constructor(options: SettingsServiceOptions) {
