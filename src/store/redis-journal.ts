@@ -117,7 +117,7 @@ if #hooks > 0 and n > 0 then
       local seq = first + k
       for _, f in ipairs(filters) do
         if (f[2] == nil or f[2][p.type]) and f[3][p.status] then
-          redis.call('RPUSH', outboxPrefix .. f[1], seq .. '\n' .. base .. ':' .. seq .. '\n' .. payload)
+          redis.call('RPUSH', outboxPrefix .. f[1], seq .. '\\n' .. base .. ':' .. seq .. '\\n' .. payload)
         end
       end
     end
