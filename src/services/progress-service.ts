@@ -5,6 +5,7 @@ import type { HistoryPage, HistoryQuery } from '../store/progress-store.js';
 import type { SyncJournal } from '../store/sqlite-journal.js';
 import { BadInputError, CursorExpiredError, NotFoundError, ServiceError } from './errors.js';
 import { LiveQueue, type DropTally } from './live-queue.js';
+import { MAX_UNWRITTEN_EVENTS, UnwrittenEvents } from './unwritten-events.js';
 import { DEFAULT_HISTORY_LIMIT, DEFAULT_THROTTLE_MS, MIN_EVENT_LOG_RETENTION } from './progress-limits.js';
 import type { ProgressPubSub } from './progress-pubsub.js';
 import { etaOf, finishedRecord, newRecord, nextSpeed, percentOf, type SpeedSample } from './progress-records.js';
@@ -51,6 +52,8 @@ export interface ErrorReport {
 /** First and longest pause between two tries of a journal write that failed (Redis away). */
 const WRITE_RETRY_MIN_MS = 100;
 const WRITE_RETRY_MAX_MS = 2_000;
+/** Most events in one write of an asynchronous journal (one append script). */
+const WRITE_BATCH_MAX = 1_000;
 
 export const INTERRUPTED_ERROR =
   'Interrupted: the service stopped while this operation was in progress';
@@ -71,6 +74,8 @@ export interface ProgressServiceOptions {
   now?: () => number;
   /** Counts events dropped for slow subscribers, per reason (metrics). @default not counted */
   drops?: DropTally;
+  /** Events held while an asynchronous journal cannot be written (see UnwrittenEvents). @default MAX_UNWRITTEN_EVENTS */
+  maxUnwrittenEvents?: number;
 }
 
 export interface StartOptions {
@@ -201,8 +206,11 @@ export class ProgressService {
   private readonly listenings = new Set<{ head: number }>();
   private readonly deliveredWriters = new Set<(events: readonly ProgressEvent[]) => void>();
   private pending: JournalEntry[] = [];
-  /** Batches handed to an asynchronous journal and not yet written. */
-  private writing: JournalEntry[][] = [];
+  /** Events for an asynchronous journal not yet written: conflated and bounded while it is away. */
+  private readonly unwritten: UnwrittenEvents;
+  /** In-between updates dropped at that bound, since the start. */
+  private unwrittenDropped = 0;
+  private writeLoop: Promise<void> | null = null;
   private writeChain: Promise<void> = Promise.resolve();
   private lastWritten = 0;
   private writeFailing = false;
@@ -229,6 +237,7 @@ export class ProgressService {
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
     this.drops = options.drops;
+    this.unwritten = new UnwrittenEvents(options.maxUnwrittenEvents ?? MAX_UNWRITTEN_EVENTS);
     if (this.sync) {
       // One process: whatever the last one left active is this one's to resume or fail.
       for (const record of this.sync.store.loadActive()) {
@@ -544,7 +553,8 @@ export class ProgressService {
    * Hands pending events (and the records they carry) to the journal as one batch. Runs on
    * the next turn of the event loop after an emit, so a burst is one write. With SQLite the
    * write and the publishing happen in this call; with Redis batches are written in order,
-   * one after another, and retried while Redis is away (live progress then waits for it).
+   * one after another, and retried while Redis is away (live progress then waits for it, held
+   * in UnwrittenEvents: conflated per id and bounded).
    */
   flush(): void {
     if (this.flushScheduled) {
@@ -554,8 +564,8 @@ export class ProgressService {
     if (this.pending.length === 0) return;
     const entries = this.pending;
     this.pending = [];
-    const batch = this.batchOf(entries);
     if (this.sync) {
+      const batch = this.batchOf(entries);
       try {
         this.sync.appendNow(batch);
         this.persistenceFailing = false;
@@ -580,8 +590,17 @@ export class ProgressService {
       this.reportMaintenance(this.sync.takePruned());
       return;
     }
-    this.writing.push(entries);
-    this.writeChain = this.writeChain.then(() => this.write(batch, entries));
+    for (const entry of entries) {
+      if (!this.unwritten.push(entry) && this.unwrittenDropped++ === 0) {
+        this.logger.warn({ held: this.unwritten.size }, 'the journal cannot be written and holds as many events as it may: in-between progress updates are dropped (the latest of each operation and every start and finish are kept)');
+      }
+    }
+    if (!this.writeLoop) this.writeChain = this.writeLoop = this.writeUnwritten();
+  }
+
+  /** Events held and in-between updates dropped while the journal could not be written. */
+  unwrittenStats(): { held: number; dropped: number } {
+    return { held: this.unwritten.size, dropped: this.unwrittenDropped };
   }
 
   private batchOf(entries: JournalEntry[]): JournalBatch {
@@ -613,28 +632,40 @@ export class ProgressService {
     });
   }
 
-  private async write(batch: JournalBatch, entries: JournalEntry[]): Promise<void> {
+  /** Writes what is held, oldest first, until nothing is; retries (with backoff) while it fails. */
+  private async writeUnwritten(): Promise<void> {
     let pause = WRITE_RETRY_MIN_MS;
     for (;;) {
+      const entries = this.unwritten.take(WRITE_BATCH_MAX);
+      if (entries.length === 0) {
+        // In the same turn as the check: a flush after this starts a new loop.
+        this.writeLoop = null;
+        return;
+      }
       try {
-        const events = await this.journal.append(batch);
+        const events = await this.journal.append(this.batchOf(entries));
         this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
         this.reportMaintenance(this.journal.takePruned());
-        if (this.writeFailing) this.logger.warn('progress events are written again');
+        if (this.writeFailing) {
+          const dropped = this.unwritten.takeDropped();
+          this.logger.warn({ dropped }, `progress events are written again${dropped ? `; ${dropped} in-between updates were dropped meanwhile` : ''}`);
+        }
         this.writeFailing = false;
-        break;
+        pause = WRITE_RETRY_MIN_MS;
       } catch (err) {
         if (this.closed || this.closing) {
-          this.logger.error({ err, events: entries.length }, 'stopping with progress events that could not be written');
-          break;
+          const lost = entries.length + this.unwritten.take(Infinity).length;
+          this.logger.error({ err, events: lost }, 'stopping with progress events that could not be written');
+          this.writeLoop = null;
+          return;
         }
         if (!this.writeFailing) this.logger.error({ err: (err as Error).message }, 'could not write progress events; retrying');
         this.writeFailing = true;
+        this.unwritten.putBack(entries);
         await new Promise((r) => setTimeout(r, pause));
         pause = Math.min(WRITE_RETRY_MAX_MS, pause * 2);
       }
     }
-    this.writing.splice(this.writing.indexOf(entries), 1);
   }
 
   /** Resolves once everything emitted so far is written and delivered back to this instance. */
