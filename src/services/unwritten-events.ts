@@ -39,12 +39,16 @@ export class UnwrittenEvents {
 
   /** Holds one event (conflating it, or dropping it at the cap); false when dropped. */
   push(entry: JournalEntry): boolean {
+    return this.hold(entry, true);
+  }
+
+  private hold(entry: JournalEntry, capped: boolean): boolean {
     const p = entry.progress;
     const last = this.latest.get(p.id);
     const update = !isFinished(p.status) && last !== undefined && last.status === p.status;
     if (update && this.slots.get(last.key)!.replaceable) {
       this.slots.delete(last.key);
-    } else if (update && this.slots.size >= this.max) {
+    } else if (update && capped && this.slots.size >= this.max) {
       this.dropped += 1;
       return false;
     }
@@ -68,11 +72,14 @@ export class UnwrittenEvents {
     return out;
   }
 
-  /** A write that failed: its events go back in front of what came since, conflated with it. */
+  /**
+   * A write that failed: its events go back in front of what came since, conflated with it.
+   * All were accepted already, so none is dropped (conflation only shrinks what is held).
+   */
   putBack(entries: readonly JournalEntry[]): void {
     const newer = this.take(Infinity);
-    for (const e of entries) this.push(e);
-    for (const e of newer) this.push(e);
+    for (const e of entries) this.hold(e, false);
+    for (const e of newer) this.hold(e, false);
   }
 
   takeDropped(): number {
