@@ -634,6 +634,8 @@ export class ProgressService {
 
   /** Writes what is held, oldest first, until nothing is; retries (with backoff) while it fails. */
   private async writeUnwritten(): Promise<void> {
+    // Starts after the caller has recorded this loop as writeLoop (it clears it when done).
+    await Promise.resolve();
     let pause = WRITE_RETRY_MIN_MS;
     for (;;) {
       const entries = this.unwritten.take(WRITE_BATCH_MAX);
