@@ -113,9 +113,9 @@ export class SettingsService {
   }
 
   /**
-   * Checks every field first: one bad value refuses the change and nothing changes. The
-   * change is made to the overrides as the store has them now (another instance's change to
-   * another field stays).
+   * Checks every field first: one bad value refuses the change and nothing changes. Only the
+   * fields given change, atomically in the store (another instance's change to another field,
+   * made at the same time, stays).
    */
   async update(change: SettingsChange): Promise<Settings> {
     const problems: string[] = [];
@@ -144,10 +144,7 @@ export class SettingsService {
     }
     if (problems.length) throw new BadInputError(problems.join('; '));
     const saved = this.loading.catch(() => undefined).then(async () => {
-      const next: SettingsOverrides = { ...(await this.store.load()), ...set };
-      for (const key of unset) delete next[key];
-      await this.store.save(next);
-      this.apply(next);
+      this.apply(await this.store.change(set, unset));
       const settings = this.get();
       this.logger.info({ settings }, 'settings changed');
       return settings;

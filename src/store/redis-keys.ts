@@ -34,7 +34,7 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     lease: `${prefix}lease:queue`,
     /** Fencing tokens of the lease, strictly increasing. */
     leaseFence: `${prefix}lease:queue:fence`,
-    /** Settings a user changed (JSON overrides). */
+    /** Settings a user changed: field -> JSON value (only the fields changed). */
     settings: `${prefix}settings`,
     /** Pub/sub channel: the settings were saved (every instance loads them again). */
     settingsChanged: `${prefix}settings:changed`,

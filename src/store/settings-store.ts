@@ -16,7 +16,11 @@ export interface SettingsOverrides {
 /** Where the overrides are kept, as both backends serve them (SQLite through `asyncSettingsStore`, Redis). */
 export interface AsyncSettingsStore {
   load(): Promise<SettingsOverrides>;
-  save(overrides: SettingsOverrides): Promise<void>;
+  /**
+   * Sets the fields of `set` and removes those of `unset`, atomically, leaving the others as
+   * they are (another instance may have just changed them); resolves with the overrides after.
+   */
+  change(set: SettingsOverrides, unset: ReadonlyArray<keyof SettingsOverrides>): Promise<SettingsOverrides>;
   /**
    * Calls `listener` when the overrides may have changed elsewhere (another instance saved, or
    * the connection came back and a change may have been missed): the listener loads them again.
@@ -42,7 +46,13 @@ export function asyncSettingsStore(store: SettingsStore): AsyncSettingsStore {
   };
   return {
     load: () => run(() => store.load()),
-    save: (overrides) => run(() => store.save(overrides)),
+    change: (set, unset) =>
+      run(() => {
+        const next: SettingsOverrides = { ...store.load(), ...set };
+        for (const key of unset) delete next[key];
+        store.save(next);
+        return next;
+      }),
     onChange: () => () => undefined,
   };
 }
@@ -71,7 +81,8 @@ export class SqliteSettingsStore implements SettingsStore {
 }
 
 /**
- * Settings shared by every instance: one JSON value, and a pub/sub notice on each save so that
+ * Settings shared by every instance: a hash (field -> JSON value), changed field by field in
+ * one MULTI, and a pub/sub notice on each change so that
  * every instance (the queue runner above all, which applies the speed cap, the concurrency and
  * the scan schedule) loads them again at once. A notice missed while an instance's connection
  * was down is made up for when it comes back ('ready' counts as a change).
@@ -100,19 +111,21 @@ export class RedisSettingsStore implements AsyncSettingsStore {
   }
 
   load(): Promise<SettingsOverrides> {
-    return unavailable(this.redis.get(this.keys.settings).then((raw) => (raw ? (JSON.parse(raw) as SettingsOverrides) : {})));
+    return unavailable(this.redis.hgetall(this.keys.settings).then(parseOverrides));
   }
 
-  save(overrides: SettingsOverrides): Promise<void> {
+  change(set: SettingsOverrides, unset: ReadonlyArray<keyof SettingsOverrides>): Promise<SettingsOverrides> {
+    const tx = this.redis.multi();
+    const pairs = Object.entries(set).flatMap(([k, v]) => [k, JSON.stringify(v)]);
+    if (pairs.length) tx.hset(this.keys.settings, ...pairs);
+    if (unset.length) tx.hdel(this.keys.settings, ...unset);
+    tx.hgetall(this.keys.settings).publish(this.keys.settingsChanged, '1');
     return unavailable(
-      this.redis
-        .multi()
-        .set(this.keys.settings, JSON.stringify(overrides))
-        .publish(this.keys.settingsChanged, '1')
-        .exec()
-        .then((r) => {
-          for (const [err] of r ?? []) if (err) throw err;
-        }),
+      tx.exec().then((results) => {
+        if (!results) throw new Error('the transaction was aborted');
+        for (const [err] of results) if (err) throw err;
+        return parseOverrides(results[results.length - 2]![1] as Record<string, string>);
+      }),
     );
   }
 
@@ -120,4 +133,12 @@ export class RedisSettingsStore implements AsyncSettingsStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+const FIELDS: ReadonlyArray<keyof SettingsOverrides> = ['speedLimit', 'autoScanInterval', 'downloadConcurrency'];
+
+function parseOverrides(hash: Record<string, string>): SettingsOverrides {
+  const out: Record<string, unknown> = {};
+  for (const key of FIELDS) if (hash[key] !== undefined) out[key] = JSON.parse(hash[key]);
+  return out as SettingsOverrides;
 }

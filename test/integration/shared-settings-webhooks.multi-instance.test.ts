@@ -106,6 +106,14 @@ describe.skipIf(!HAVE_REDIS)('settings and webhooks shared by several instances'
     await other.client.request(UpdateSettingsDocument, { input: { speedLimit: null } });
     expect((await a.client.request(SettingsDocument)).settings).toEqual({ ...changed, speedLimit: null });
     await waitFor(() => b.app.settings.get().speedLimit === null, { timeout: 3_000 });
+    // Different fields changed at the same moment on two instances: both changes stay.
+    for (let i = 0; i < 5; i++) {
+      await Promise.all([
+        a.client.request(UpdateSettingsDocument, { input: { autoScanInterval: 600 + i } }),
+        other.client.request(UpdateSettingsDocument, { input: { downloadConcurrency: 1 + (i % 2) } }),
+      ]);
+      expect((await b.client.request(SettingsDocument)).settings).toEqual({ speedLimit: null, autoScanInterval: 600 + i, downloadConcurrency: 1 + (i % 2) });
+    }
   });
 
   it('a webhook added on one instance is delivered once per event by the runner, in order, also once the instance that added it is gone', { timeout: 60_000 }, async () => {
