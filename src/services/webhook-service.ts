@@ -261,6 +261,11 @@ export class WebhookService {
       }
     }
     if (entries.length) this.store.enqueue!(entries);
+    // Shared store: the events are in the outboxes already (no transaction to wait for).
+    if (!this.store.enqueue && this.dispatcher) {
+      for (const id of this.touched) this.dispatcher.kick(id);
+      this.touched.clear();
+    }
   }
 }
 
