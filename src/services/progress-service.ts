@@ -591,7 +591,10 @@ export class ProgressService {
       return;
     }
     for (const entry of entries) {
-      if (!this.unwritten.push(entry) && this.unwrittenDropped++ === 0) {
+      if (this.unwritten.push(entry)) continue;
+      this.unwrittenDropped += 1;
+      // Once per outage: the count comes when writes succeed again.
+      if (this.unwritten.dropped === 1) {
         this.logger.warn({ held: this.unwritten.size }, 'the journal cannot be written and holds as many events as it may: in-between progress updates are dropped (the latest of each operation and every start and finish are kept)');
       }
     }
@@ -648,8 +651,8 @@ export class ProgressService {
         const events = await this.journal.append(this.batchOf(entries));
         this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
         this.reportMaintenance(this.journal.takePruned());
-        if (this.writeFailing) {
-          const dropped = this.unwritten.takeDropped();
+        const dropped = this.unwritten.takeDropped();
+        if (this.writeFailing || dropped) {
           this.logger.warn({ dropped }, `progress events are written again${dropped ? `; ${dropped} in-between updates were dropped meanwhile` : ''}`);
         }
         this.writeFailing = false;

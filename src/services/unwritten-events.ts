@@ -29,7 +29,7 @@ export class UnwrittenEvents {
   private readonly latest = new Map<string, { key: number; status: ProgressStatus }>();
   private nextKey = 0;
   /** In-between updates dropped at the cap since the last takeDropped(). */
-  private dropped = 0;
+  private droppedSinceTaken = 0;
 
   constructor(private readonly max: number = MAX_UNWRITTEN_EVENTS) {}
 
@@ -49,7 +49,7 @@ export class UnwrittenEvents {
     if (update && this.slots.get(last.key)!.replaceable) {
       this.slots.delete(last.key);
     } else if (update && capped && this.slots.size >= this.max) {
-      this.dropped += 1;
+      this.droppedSinceTaken += 1;
       return false;
     }
     const key = this.nextKey++;
@@ -82,9 +82,14 @@ export class UnwrittenEvents {
     for (const e of newer) this.hold(e, false);
   }
 
+  /** In-between updates dropped since the last takeDropped(). */
+  get dropped(): number {
+    return this.droppedSinceTaken;
+  }
+
   takeDropped(): number {
-    const n = this.dropped;
-    this.dropped = 0;
+    const n = this.droppedSinceTaken;
+    this.droppedSinceTaken = 0;
     return n;
   }
 }
