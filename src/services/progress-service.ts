@@ -238,6 +238,8 @@ export class ProgressService {
     this.now = options.now ?? Date.now;
     this.drops = options.drops;
     this.unwritten = new UnwrittenEvents(options.maxUnwrittenEvents ?? MAX_UNWRITTEN_EVENTS);
+    // Conflated only while writes fail: a journal that keeps up gets every event.
+    this.unwritten.conflating = false;
     if (this.sync) {
       // One process: whatever the last one left active is this one's to resume or fail.
       for (const record of this.sync.store.loadActive()) {
@@ -656,6 +658,7 @@ export class ProgressService {
           this.logger.warn({ dropped }, `progress events are written again${dropped ? `; ${dropped} in-between updates were dropped meanwhile` : ''}`);
         }
         this.writeFailing = false;
+        this.unwritten.conflating = false;
         pause = WRITE_RETRY_MIN_MS;
       } catch (err) {
         if (this.closed || this.closing) {

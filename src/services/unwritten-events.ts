@@ -15,7 +15,8 @@ interface Slot {
 }
 
 /**
- * Events waiting for the journal, in emit order, conflated per progress id: an in-between
+ * Events waiting for the journal, in emit order, conflated per progress id while the journal
+ * cannot be written (or once `max` are waiting): an in-between
  * update replaces the previous in-between update of its id (moving to the end, so the order of
  * each id's events is kept). Never replaced or dropped: the first event held for an id (its
  * start, or the first news since what was written), a change of status (PENDING to
@@ -30,6 +31,11 @@ export class UnwrittenEvents {
   private nextKey = 0;
   /** In-between updates dropped at the cap since the last takeDropped(). */
   private droppedSinceTaken = 0;
+  /**
+   * Replace in-between updates (the journal is failing). While it is not, every event is kept
+   * as it came, so the log has what it always had, unless what waits reaches `max`.
+   */
+  conflating = true;
 
   constructor(private readonly max: number = MAX_UNWRITTEN_EVENTS) {}
 
@@ -46,7 +52,8 @@ export class UnwrittenEvents {
     const p = entry.progress;
     const last = this.latest.get(p.id);
     const update = !isFinished(p.status) && last !== undefined && last.status === p.status;
-    if (update && this.slots.get(last.key)!.replaceable) {
+    const conflate = this.conflating || this.slots.size >= this.max;
+    if (update && conflate && this.slots.get(last.key)!.replaceable) {
       this.slots.delete(last.key);
     } else if (update && capped && this.slots.size >= this.max) {
       this.droppedSinceTaken += 1;
@@ -77,6 +84,7 @@ export class UnwrittenEvents {
    * All were accepted already, so none is dropped (conflation only shrinks what is held).
    */
   putBack(entries: readonly JournalEntry[]): void {
+    this.conflating = true;
     const newer = this.take(Infinity);
     for (const e of entries) this.hold(e, false);
     for (const e of newer) this.hold(e, false);

@@ -43,6 +43,18 @@ describe('UnwrittenEvents', () => {
     expect(states(buffer.take(Infinity), 'a')).toEqual(['IN_PROGRESS:0', 'FAILED:1']);
   });
 
+  it('while the journal keeps up (not conflating) every event is kept, until the cap', () => {
+    const buffer = new UnwrittenEvents(5);
+    buffer.conflating = false;
+    for (let i = 0; i <= 3; i++) buffer.push(entry(record('a', 'DOWNLOAD', 'IN_PROGRESS', { current: i })));
+    expect(buffer.size).toBe(4);
+    // At the cap it conflates anyway: the newest update takes the place of the one before.
+    buffer.push(entry(record('a', 'DOWNLOAD', 'IN_PROGRESS', { current: 4 })));
+    buffer.push(entry(record('a', 'DOWNLOAD', 'IN_PROGRESS', { current: 5 })));
+    expect(states(buffer.take(Infinity), 'a')).toEqual(['IN_PROGRESS:0', 'IN_PROGRESS:1', 'IN_PROGRESS:2', 'IN_PROGRESS:3', 'IN_PROGRESS:5']);
+    expect(buffer.takeDropped()).toBe(0);
+  });
+
   it('a failed write goes back in front of what came since, conflated with it', () => {
     const buffer = new UnwrittenEvents(100);
     buffer.push(entry(record('a')));
