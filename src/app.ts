@@ -22,9 +22,7 @@ import { TokenBucket } from './core/rate-limiter.js';
 import { SeriesApp } from './core/series-app.js';
 import { AutoScanScheduler } from './services/auto-scan.js';
 import { SettingsService } from './services/settings-service.js';
-import { SqliteSettingsStore } from './store/settings-store.js';
 import { WebhookService, type WebhookServiceOptions } from './services/webhook-service.js';
-import { SqliteWebhookStore } from './store/webhook-store.js';
 import { AnimeService } from './services/anime-service.js';
 import { DownloadService } from './services/download-service.js';
 import { DropTally } from './services/live-queue.js';
@@ -108,7 +106,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     progress,
   );
   const settings = new SettingsService({
-    store: new SqliteSettingsStore(backend.db),
+    store: backend.settings,
     defaults: {
       speedLimit: config.speedLimit || null,
       autoScanInterval: config.autoScanInterval ?? DEFAULT_AUTO_SCAN_INTERVAL,
@@ -160,14 +158,14 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   });
   // Before any event of this start: every one of them reaches the outboxes.
   const webhooks = new WebhookService({
-    store: new SqliteWebhookStore(backend.db),
+    store: backend.webhooks,
     progress,
     logger: logger.child({ component: 'webhooks' }),
     ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
   });
   // What this instance does when it runs the queue: resume what the last run left (system_startup
   // or, with several instances, system_leader says what), and run the commands of the others.
-  const hooks = runnerHooks({ config, progress, anime, downloads, logger });
+  const hooks = runnerHooks({ config, progress, anime, downloads, webhooks, logger });
 
   const metrics = createMetrics(progress, drops);
   const detachLogging = attachProgressLogging(progress, logger);
@@ -245,6 +243,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       // it here, resuming what the last process left.
       await backend.connect();
       connected = true;
+      // Kept settings (applied through onChange) and webhooks before anything runs or is logged.
+      await settings.open();
+      await webhooks.open();
       // What other instances run (and what a runner that died left) before competing for the queue.
       await progress.open();
       await backend.run(hooks);
@@ -252,7 +253,6 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       await progress.settled();
       backend.registry.start();
       autoScan.start();
-      webhooks.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -277,6 +277,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
         autoScan.stop();
         await hooks.stopRunning('stopping');
         await webhooks.close();
+        settings.close();
         await ws.close();
         server.closeAllConnections();
         await closed.catch(() => undefined);

@@ -16,6 +16,11 @@ import { redisKeys } from './store/redis-keys.js';
 import { RedisLease } from './store/redis-lease.js';
 import { RedisLibraryStore, RedisQueueStore } from './store/redis-queue-store.js';
 import { SqliteJournal } from './store/sqlite-journal.js';
+import { SqliteSettingsStore, asyncSettingsStore, type AsyncSettingsStore } from './store/settings-store.js';
+import { RedisSettingsStore } from './store/redis-settings-store.js';
+import { RedisWebhookStore } from './store/redis-webhook-store.js';
+import { SqliteWebhookStore, asyncWebhookStore, type AsyncWebhookStore } from './store/webhook-store.js';
+import { webhookBody } from './services/webhook-service.js';
 
 /** What runs the queue: called when this instance starts and stops being the runner. */
 export interface RunnerHooks {
@@ -32,12 +37,11 @@ export interface Backend {
   readonly journal: ProgressJournal & ProgressStateReader;
   readonly queue: AsyncQueueStore;
   readonly library: AsyncLibraryStore;
+  readonly settings: AsyncSettingsStore;
+  readonly webhooks: AsyncWebhookStore;
   readonly registry: InstanceRegistry;
   readonly gate: RunnerGate;
-  /**
-   * SQLite under DATA_DIR: everything with one instance; with Redis only what each instance
-   * keeps for itself (settings, webhooks: not shared yet, see the README).
-   */
+  /** SQLite under DATA_DIR: everything with one instance; with Redis nothing the service shares (backups, tests). */
   readonly db: Db;
   /** Connects (Redis; throws naming REDIS_URL) and opens the journal. */
   connect(): Promise<void>;
@@ -55,6 +59,8 @@ export function createSqliteBackend(config: AppConfig): Backend {
     journal: SqliteJournal.open(db),
     queue: asyncQueueStore(new SqliteQueueStore(db)),
     library: asyncLibraryStore(new SqliteLibraryStore(db)),
+    settings: asyncSettingsStore(new SqliteSettingsStore(db)),
+    webhooks: asyncWebhookStore(new SqliteWebhookStore(db)),
     registry: new LocalInstanceRegistry(config.instanceId),
     gate: LOCAL_GATE,
     connect: () => Promise.resolve(),
@@ -108,6 +114,9 @@ export function createRedisBackend(config: AppConfig, logger: Logger, prefix?: s
   });
   // The runner's writes carry its lease: once another holds it, they are refused.
   const fence = () => lease.fence();
+  // Change notices come on the replies connection (already a subscriber; each filters its channel).
+  const settings = new RedisSettingsStore(redis, replies, keys);
+  const webhooks = new RedisWebhookStore(redis, replies, keys, webhookBody);
   const bus = new RedisCommandBus(redis, replies, commandReader, keys, config.instanceId, logger.child({ component: 'commands' }));
   const gate: RunnerGate = {
     get local() {
@@ -125,12 +134,16 @@ export function createRedisBackend(config: AppConfig, logger: Logger, prefix?: s
     journal,
     queue: new RedisQueueStore(redis, keys, fence),
     library: new RedisLibraryStore(redis, keys, fence),
+    settings,
+    webhooks,
     registry: new RedisInstanceRegistry(redis, keys, config.instanceId, logger.child({ component: 'instances' })),
     gate,
     async connect() {
       await Promise.all(clients.map((c) => openRedisClient(c, url)));
       await journal.open();
       await bus.open();
+      await settings.open();
+      await webhooks.open();
     },
     async run(h) {
       hooks = h;

@@ -7,6 +7,7 @@ import { SCAN_PROGRESS_ID, type AnimeService } from './services/anime-service.js
 import type { DownloadService } from './services/download-service.js';
 import { ServiceError } from './services/errors.js';
 import type { ProgressService } from './services/progress-service.js';
+import type { WebhookService } from './services/webhook-service.js';
 import { recordStartup } from './services/system-progress.js';
 import { StoreUnavailableError } from './store/errors.js';
 
@@ -18,6 +19,8 @@ export interface RunnerDeps {
   progress: ProgressService;
   anime: AnimeService;
   downloads: DownloadService;
+  /** Delivered by the runner only: each event reaches each webhook once, whatever the instances. */
+  webhooks: WebhookService;
   logger: Logger;
 }
 
@@ -25,7 +28,7 @@ export interface RunnerDeps {
  * What this instance does when it starts or stops running the queue, and the commands other
  * instances send the runner (the same service methods a single instance calls).
  */
-export function runnerHooks({ config, progress, anime, downloads, logger }: RunnerDeps): RunnerHooks {
+export function runnerHooks({ config, progress, anime, downloads, webhooks, logger }: RunnerDeps): RunnerHooks {
   const several = config.redisUrl !== null;
   const commands: Record<string, (...args: never[]) => Promise<unknown>> = {
     'queue.enqueue': (episodes: EpisodeRef[], options?: { replace?: boolean }) => downloads.enqueue(episodes, options),
@@ -67,8 +70,10 @@ export function runnerHooks({ config, progress, anime, downloads, logger }: Runn
         logger.info({ token, resumed: resumed.length, failed: failed.length }, message);
       }
       downloads.pump();
+      webhooks.startDelivering();
     },
     async stopRunning(reason) {
+      await webhooks.stopDelivering();
       if (!several) {
         // One process stopping: running downloads stay DOWNLOADING and resume at the next start.
         await downloads.close();

@@ -14,6 +14,8 @@ const BOTH_BACKENDS = [
   'test/integration/queue-failures.test.ts',
   'test/integration/queue-refusals.test.ts',
   'test/integration/library-flow.test.ts',
+  'test/integration/settings-search.test.ts',
+  'test/integration/webhooks.test.ts',
 ];
 
 export default defineConfig({

@@ -20,7 +20,7 @@ const SettingsInput = builder.inputType('SettingsInput', {
 });
 
 builder.queryFields((t) => ({
-  settings: t.field({ type: SettingsRef, resolve: (_root, _args, ctx) => ctx.settings.get() }),
+  settings: t.field({ type: SettingsRef, resolve: (_root, _args, ctx) => ctx.settings.current() }),
 }));
 
 builder.mutationFields((t) => ({

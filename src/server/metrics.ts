@@ -54,6 +54,23 @@ export function createMetrics(progress: ProgressService, drops?: DropTally): App
       for (const [type, n] of counts) this.set({ type }, n);
     },
   });
+  new Gauge({
+    name: 'progress_unwritten_events',
+    help: 'Progress events waiting for the journal (Redis away), conflated per operation and bounded.',
+    registers: [registry],
+    collect() {
+      this.set(progress.unwrittenStats().held);
+    },
+  });
+  new Counter({
+    name: 'progress_unwritten_updates_dropped_total',
+    help: 'In-between progress updates dropped because the journal could not be written and the buffer was full.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(progress.unwrittenStats().dropped);
+    },
+  });
   const wsConnections = new Gauge({
     name: 'graphql_ws_connections',
     help: 'Open graphql-ws WebSocket connections.',

@@ -56,6 +56,8 @@ export interface ProgressServiceOptions {
   now?: () => number;
   /** Counts events dropped for slow subscribers, per reason (metrics). @default not counted */
   drops?: DropTally;
+  /** Events held while an asynchronous journal cannot be written (see UnwrittenEvents). @default MAX_UNWRITTEN_EVENTS */
+  maxUnwrittenEvents?: number;
 }
 
 export interface StartOptions {
@@ -148,6 +150,7 @@ export class ProgressService {
       logger: this.logger,
       eventLogRetention,
       historyLimit,
+      maxUnwrittenEvents: options.maxUnwrittenEvents,
       onPruned: (pruned) => this.maintenance.add(pruned),
       onWriteFailed: (err, events) =>
         this.reportError({
@@ -423,6 +426,11 @@ export class ProgressService {
   /** Hands what was emitted to the journal now (see ProgressWriter.flush). */
   flush(): void {
     this.writer.flush();
+  }
+
+  /** Events held and in-between updates dropped while the journal could not be written. */
+  unwrittenStats(): { held: number; dropped: number } {
+    return this.writer.unwrittenStats();
   }
 
   /** Resolves once everything emitted so far is written and delivered back to this instance. */

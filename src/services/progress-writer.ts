@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { isFinished, type ProgressEvent, type ProgressRecord } from '../domain/progress-types.js';
 import type { JournalBatch, JournalEntry, ProgressJournal, ProgressStateReader } from '../store/progress-journal.js';
 import type { SyncJournal } from '../store/sqlite-journal.js';
+import { MAX_UNWRITTEN_EVENTS, UnwrittenEvents } from './unwritten-events.js';
 
 /** Prune the log and history after this many appended events. */
 export const PRUNE_EVERY_EVENTS = 500;
@@ -9,6 +10,8 @@ export const PRUNE_EVERY_EVENTS = 500;
 const WRITE_RETRY_MIN_MS = 100;
 /** Longest pause between two tries of a journal write that failed. */
 const WRITE_RETRY_MAX_MS = 2_000;
+/** Most events in one write of an asynchronous journal (one append script). */
+const WRITE_BATCH_MAX = 1_000;
 /** How often settled() looks whether the journal delivered the last write back. */
 const SETTLE_POLL_MS = 5;
 
@@ -27,6 +30,8 @@ export interface ProgressWriterOptions {
   eventLogRetention: number;
   /** Finished operations history keeps when it is pruned. */
   historyLimit: number;
+  /** Events held while an asynchronous journal cannot be written (see UnwrittenEvents). @default MAX_UNWRITTEN_EVENTS */
+  maxUnwrittenEvents?: number | undefined;
   /**
    * The first write of a streak that failed (SQLite): its events went out with cursors of an
    * epoch no log has. Not called again until a write succeeds.
@@ -40,10 +45,16 @@ export interface ProgressWriterOptions {
  * Persistence through the journal: emitted events wait in a batch that is handed over on the
  * next turn of the event loop (a burst is one write). With SQLite the write and the
  * publishing happen in the flushing call; with Redis batches are written in order, one after
- * another, and retried while Redis is away (live progress then waits for it).
+ * another, and retried while Redis is away (live progress then waits for it, held in
+ * UnwrittenEvents: conflated per id and bounded).
  */
 export class ProgressWriter {
   private pending: JournalEntry[] = [];
+  /** Events for an asynchronous journal not yet written: conflated and bounded while it is away. */
+  private readonly unwritten: UnwrittenEvents;
+  /** In-between updates dropped at that bound, since the start. */
+  private unwrittenDropped = 0;
+  private writeLoop: Promise<void> | null = null;
   private writeChain: Promise<void> = Promise.resolve();
   private lastWritten = 0;
   private writeFailing = false;
@@ -55,7 +66,16 @@ export class ProgressWriter {
   private closing = false;
   private closed = false;
 
-  constructor(private readonly options: ProgressWriterOptions) {}
+  constructor(private readonly options: ProgressWriterOptions) {
+    this.unwritten = new UnwrittenEvents(options.maxUnwrittenEvents ?? MAX_UNWRITTEN_EVENTS);
+    // Conflated only while writes fail: a journal that keeps up gets every event.
+    this.unwritten.conflating = false;
+  }
+
+  /** Events held and in-between updates dropped while the journal could not be written. */
+  unwrittenStats(): { held: number; dropped: number } {
+    return { held: this.unwritten.size, dropped: this.unwrittenDropped };
+  }
 
   /** Adds an event to the next batch. */
   push(entry: JournalEntry): void {
@@ -77,9 +97,9 @@ export class ProgressWriter {
     if (this.pending.length === 0) return;
     const entries = this.pending;
     this.pending = [];
-    const batch = this.batchOf(entries);
     const { sync, logger } = this.options;
     if (sync) {
+      const batch = this.batchOf(entries);
       try {
         sync.appendNow(batch);
         this.persistenceFailing = false;
@@ -98,7 +118,15 @@ export class ProgressWriter {
       this.options.onPruned(sync.takePruned());
       return;
     }
-    this.writeChain = this.writeChain.then(() => this.write(batch, entries.length));
+    for (const entry of entries) {
+      if (this.unwritten.push(entry)) continue;
+      this.unwrittenDropped += 1;
+      // Once per outage: the count comes when writes succeed again.
+      if (this.unwritten.dropped === 1) {
+        logger.warn({ held: this.unwritten.size }, 'the journal cannot be written and holds as many events as it may: in-between progress updates are dropped (the latest of each operation and every start and finish are kept)');
+      }
+    }
+    if (!this.writeLoop) this.writeChain = this.writeLoop = this.writeUnwritten();
   }
 
   private batchOf(entries: JournalEntry[]): JournalBatch {
@@ -118,24 +146,40 @@ export class ProgressWriter {
     };
   }
 
-  private async write(batch: JournalBatch, count: number): Promise<void> {
+  /** Writes what is held, oldest first, until nothing is; retries (with backoff) while it fails. */
+  private async writeUnwritten(): Promise<void> {
     const { journal, logger } = this.options;
+    // Starts after the caller has recorded this loop as writeLoop (it clears it when done).
+    await Promise.resolve();
     let pause = WRITE_RETRY_MIN_MS;
     for (;;) {
+      const entries = this.unwritten.take(WRITE_BATCH_MAX);
+      if (entries.length === 0) {
+        // In the same turn as the check: a flush after this starts a new loop.
+        this.writeLoop = null;
+        return;
+      }
       try {
-        const events = await journal.append(batch);
+        const events = await journal.append(this.batchOf(entries));
         this.lastWritten = events.at(-1)?.seq ?? this.lastWritten;
         this.options.onPruned(journal.takePruned());
-        if (this.writeFailing) logger.warn('progress events are written again');
+        const dropped = this.unwritten.takeDropped();
+        if (this.writeFailing || dropped) {
+          logger.warn({ dropped }, `progress events are written again${dropped ? `; ${dropped} in-between updates were dropped meanwhile` : ''}`);
+        }
         this.writeFailing = false;
-        return;
+        this.unwritten.conflating = false;
+        pause = WRITE_RETRY_MIN_MS;
       } catch (err) {
         if (this.closed || this.closing) {
-          logger.error({ err, events: count }, 'stopping with progress events that could not be written');
+          const lost = entries.length + this.unwritten.take(Infinity).length;
+          logger.error({ err, events: lost }, 'stopping with progress events that could not be written');
+          this.writeLoop = null;
           return;
         }
         if (!this.writeFailing) logger.error({ err: (err as Error).message }, 'could not write progress events; retrying');
         this.writeFailing = true;
+        this.unwritten.putBack(entries);
         await new Promise((r) => setTimeout(r, pause));
         pause = Math.min(WRITE_RETRY_MAX_MS, pause * 2);
       }

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { backoffDelay, parseRetryAfter } from '../core/backoff.js';
 import { errorMessage } from '../core/errors.js';
-import type { DeliveryRecord, OutboxEntry, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
+import type { AsyncWebhookStore, DeliveryRecord, OutboxEntry, WebhookRecord } from '../store/webhook-store.js';
 import type { ProgressService } from './progress-service.js';
 
 /** A receiver that has not answered within this long counts as failed (retried). The contract's 10 s. */
@@ -16,6 +16,12 @@ export const WEBHOOK_MAX_BACKOFF_MS = 5 * 60_000;
  * asks for at least an hour; a day covers a receiver that is down overnight.
  */
 export const WEBHOOK_RETRY_WINDOW_MS = 24 * 60 * 60_000;
+/**
+ * With a shared store (several instances), how often an idle delivery loop looks at its outbox
+ * anyway: a wake-up may be missed (the journal fills the outbox on Redis; the runner learns of it
+ * from the delivered events, which a reconnect can skip), and this bounds the delay.
+ */
+export const WEBHOOK_SHARED_POLL_MS = 5_000;
 /** Error code of `error_webhook_{id}` events. */
 export const WEBHOOK_ERROR_CODE = 'WEBHOOK_DELIVERY_FAILED';
 
@@ -75,11 +81,11 @@ export async function postWebhook(options: {
 }
 
 export interface WebhookDispatcherOptions {
-  store: WebhookStore;
+  store: AsyncWebhookStore;
   progress: Pick<ProgressService, 'reportError'>;
   logger: Logger;
-  /** The webhook as registered now, or null once removed. */
-  lookup: (id: string) => WebhookRecord | null;
+  /** How often an idle loop looks at its outbox without being woken; null: only when woken. @default null */
+  pollMs?: number | null;
   /** Clock in epoch ms; tests inject one to cross the retry window. @default Date.now */
   now?: () => number;
   /** @default WEBHOOK_TIMEOUT_MS */
@@ -108,8 +114,8 @@ interface Loop {
  * so a restart carries on where the last process left off.
  */
 export class WebhookDispatcher {
-  private readonly o: Required<Omit<WebhookDispatcherOptions, 'store' | 'progress' | 'logger' | 'lookup'>> &
-    Pick<WebhookDispatcherOptions, 'store' | 'progress' | 'logger' | 'lookup'>;
+  private readonly o: Required<Omit<WebhookDispatcherOptions, 'store' | 'progress' | 'logger'>> &
+    Pick<WebhookDispatcherOptions, 'store' | 'progress' | 'logger'>;
   private readonly loops = new Map<string, Loop>();
   private closed = false;
 
@@ -120,6 +126,7 @@ export class WebhookDispatcher {
       backoffMs: WEBHOOK_BACKOFF_MS,
       maxBackoffMs: WEBHOOK_MAX_BACKOFF_MS,
       retryWindowMs: WEBHOOK_RETRY_WINDOW_MS,
+      pollMs: null,
       ...options,
     };
   }
@@ -164,20 +171,37 @@ export class WebhookDispatcher {
   private async run(id: string, loop: Loop): Promise<void> {
     const { signal } = loop.controller;
     while (!signal.aborted) {
-      const webhook = this.o.lookup(id);
-      if (!webhook) return;
       loop.kicked = false;
-      const entry = this.o.store.next(id);
+      let webhook: WebhookRecord | null;
+      let entry: OutboxEntry | null;
+      try {
+        webhook = await this.o.store.get(id);
+        if (!webhook) return;
+        entry = await this.o.store.next(id);
+      } catch (err) {
+        // The shared store is away: look again later.
+        this.o.logger.warn({ err, webhookId: id }, 'could not read the webhook outbox; retrying');
+        await this.idle(loop, this.o.pollMs ?? this.o.backoffMs);
+        continue;
+      }
+      if (signal.aborted) return;
       if (!entry) {
-        await this.idle(loop, null);
+        await this.idle(loop, this.o.pollMs);
         continue;
       }
       const wait = entry.nextAttemptAt - this.o.now();
       if (wait > 0) {
-        await this.idle(loop, wait);
+        await this.idle(loop, this.o.pollMs === null ? wait : Math.min(wait, this.o.pollMs));
         continue;
       }
-      await this.attempt(webhook, entry, signal);
+      try {
+        await this.attempt(webhook, entry, signal);
+      } catch (err) {
+        // Delivered or not, its outcome could not be kept (the shared store is away): the entry
+        // stays and is tried again (at least once, as after a crash).
+        this.o.logger.warn({ err, webhookId: id }, 'could not record a webhook delivery; retrying');
+        await this.idle(loop, this.o.pollMs ?? this.o.backoffMs);
+      }
     }
   }
 
@@ -206,7 +230,7 @@ export class WebhookDispatcher {
       signal,
     });
     // Removed or shutting down meanwhile: the row (if any) stays for the next start.
-    if (signal.aborted || !this.o.lookup(webhook.id)) return;
+    if (signal.aborted || !(await this.o.store.get(webhook.id))) return;
     const now = this.o.now();
     const attempts = entry.attempts + 1;
     const firstFailedAt = entry.firstFailedAt ?? now;
@@ -219,12 +243,12 @@ export class WebhookDispatcher {
       error: result.error,
     });
     if (result.outcome === 'delivered') {
-      this.o.store.finish(webhook.id, entry.seq, delivery(true));
+      await this.o.store.finish(webhook.id, entry.seq, delivery(true));
       return;
     }
     if (result.outcome === 'retry' && now - firstFailedAt < this.o.retryWindowMs) {
       const delayMs = Math.min(this.o.maxBackoffMs, result.retryAfterMs ?? backoffDelay(attempts, this.o.backoffMs, this.o.maxBackoffMs));
-      this.o.store.retryLater(webhook.id, entry.seq, {
+      await this.o.store.retryLater(webhook.id, entry.seq, {
         attempts,
         firstFailedAt,
         nextAttemptAt: now + delayMs,
@@ -236,7 +260,7 @@ export class WebhookDispatcher {
       if (attempts === 1) this.report(webhook, entry, result, attempts, true);
       return;
     }
-    this.o.store.finish(webhook.id, entry.seq, delivery(false));
+    await this.o.store.finish(webhook.id, entry.seq, delivery(false));
     this.o.logger.warn({ webhookId: webhook.id, cursor: entry.cursor, attempts, error: result.error }, 'webhook delivery failed for good');
     this.report(webhook, entry, result, attempts, false);
   }

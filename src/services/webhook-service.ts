@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DeliveryRecord, WebhookRecord, WebhookStore } from '../store/webhook-store.js';
+import { WEBHOOK_ERROR_PREFIX, type AsyncWebhookStore, type DeliveryRecord, type WebhookRecord } from '../store/webhook-store.js';
 import { BadInputError, NotFoundError } from './errors.js';
 import type { ProgressService } from './progress-service.js';
 import {
@@ -11,7 +11,7 @@ import {
   type ProgressStatus,
   type ProgressType,
 } from '../domain/progress-types.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookDispatcher, postWebhook, type WebhookDispatcherOptions } from './webhook-delivery.js';
+import { WEBHOOK_SHARED_POLL_MS, WEBHOOK_TIMEOUT_MS, WebhookDispatcher, postWebhook, type WebhookDispatcherOptions } from './webhook-delivery.js';
 
 /** Statuses a webhook receives when none are given: the outcomes. */
 export const DEFAULT_WEBHOOK_STATUSES: readonly ProgressStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -19,8 +19,6 @@ export const DEFAULT_WEBHOOK_STATUSES: readonly ProgressStatus[] = ['COMPLETED',
 export const MAX_WEBHOOKS = 100;
 export const MAX_WEBHOOK_URL_LENGTH = 2_048;
 export const MAX_WEBHOOK_SECRET_LENGTH = 1_024;
-/** Progress ids of webhook failures: never sent to webhooks, or a failing receiver would feed itself. */
-const WEBHOOK_ERROR_PREFIX = 'error_webhook_';
 
 /** A webhook as the API shows it: the secret only as `signed`. */
 export interface WebhookView {
@@ -41,11 +39,11 @@ export interface AddWebhookInput {
 }
 
 export interface WebhookServiceOptions {
-  store: WebhookStore;
+  store: AsyncWebhookStore;
   progress: ProgressService;
   logger: Logger;
   /** Retry timing and clock of the deliveries; tests shorten them. */
-  delivery?: Omit<WebhookDispatcherOptions, 'store' | 'progress' | 'logger' | 'lookup'>;
+  delivery?: Omit<WebhookDispatcherOptions, 'store' | 'progress' | 'logger'>;
 }
 
 /** The body of a delivery: the ProgressEvent as the API gives it (dates as ISO strings). */
@@ -59,61 +57,97 @@ function apiProgress(p: ProgressRecord): Record<string, unknown> {
 }
 
 /**
- * Webhooks: registration, and an outbox filled in the same transaction that appends each
- * event to the log (so no matching event can be logged without being queued for delivery,
- * even across a crash), delivered by a WebhookDispatcher.
+ * Webhooks: registration, and an outbox filled atomically with the event log (so no matching
+ * event can be logged without being queued for delivery, even across a crash), delivered by a
+ * WebhookDispatcher on the instance that runs the queue only (startDelivering/stopDelivering,
+ * called as it becomes and stops being the runner), so each event reaches each webhook once
+ * however many instances share the log.
  */
 export class WebhookService {
-  private readonly store: WebhookStore;
+  private readonly store: AsyncWebhookStore;
   private readonly progress: ProgressService;
   private readonly logger: Logger;
-  private readonly webhooks = new Map<string, WebhookRecord>();
-  private readonly dispatcher: WebhookDispatcher;
+  /**
+   * Registrations as last loaded. With SQLite it is exact and fills the outbox; with a shared
+   * store it only says which delivery loops to wake (reloaded on every change notice).
+   */
+  private webhooks = new Map<string, WebhookRecord>();
+  private readonly deliveryOptions: WebhookServiceOptions['delivery'];
+  private dispatcher: WebhookDispatcher | null = null;
   private readonly timeoutMs: number | undefined;
   /** Webhooks that got outbox entries since the last kick. */
   private readonly touched = new Set<string>();
   private readonly detach: Array<() => void> = [];
+  private readonly stopWatching: () => void;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(options: WebhookServiceOptions) {
     this.store = options.store;
     this.progress = options.progress;
     this.logger = options.logger;
     this.timeoutMs = options.delivery?.timeoutMs;
-    for (const w of this.store.list()) this.webhooks.set(w.id, w);
-    this.dispatcher = new WebhookDispatcher({
-      ...options.delivery,
+    this.deliveryOptions = options.delivery;
+    // Stays attached until the end: the last events of a shutdown still reach the outbox.
+    this.progress.addJournalWriter((batch) => this.fillOutbox(batch));
+    this.stopWatching = this.store.onChange(() => {
+      this.reload().catch((err: unknown) => this.logger.warn({ err }, 'could not load the webhooks changed elsewhere'));
+    });
+  }
+
+  /** Loads the registered webhooks (before the first event of this start is logged). */
+  async open(): Promise<void> {
+    await this.reload();
+  }
+
+  private reload(): Promise<void> {
+    this.reloading = this.reloading.catch(() => undefined).then(async () => {
+      this.webhooks = new Map((await this.store.list()).map((w) => [w.id, w]));
+      if (this.dispatcher) for (const id of this.webhooks.keys()) this.dispatcher.kick(id);
+    });
+    return this.reloading;
+  }
+
+  /** Starts delivering what waits (from before a restart or a failover, too) and what comes. */
+  startDelivering(): void {
+    if (this.dispatcher) return;
+    const dispatcher = new WebhookDispatcher({
+      ...(this.store.shared ? { pollMs: WEBHOOK_SHARED_POLL_MS } : {}),
+      ...this.deliveryOptions,
       store: this.store,
       progress: this.progress,
       logger: this.logger,
-      lookup: (id) => this.webhooks.get(id) ?? null,
     });
-    // Stays attached until the end: the last events of a shutdown still reach the outbox.
-    this.progress.addJournalWriter((batch) => this.fillOutbox(batch));
-  }
-
-  /** Starts delivering what waits (from before a restart, too) and what comes. */
-  start(): void {
+    this.dispatcher = dispatcher;
     const kick = () => {
-      for (const id of this.touched) this.dispatcher.kick(id);
+      for (const id of this.touched) dispatcher.kick(id);
       this.touched.clear();
     };
     this.progress.subscribe('progress', kick);
     this.detach.push(() => this.progress.unsubscribe('progress', kick));
-    for (const id of this.webhooks.keys()) this.dispatcher.kick(id);
+    for (const id of this.webhooks.keys()) dispatcher.kick(id);
+    // Registered elsewhere since the last load: a fresh list (a failover needs no notice).
+    if (this.store.shared) this.reload().catch((err: unknown) => this.logger.warn({ err }, 'could not load the webhooks'));
   }
 
-  /** Stops delivering (an attempt in flight is aborted and retried at the next start). */
-  async close(): Promise<void> {
+  /** Stops delivering here (an attempt in flight is aborted and retried by the next runner). */
+  async stopDelivering(): Promise<void> {
     for (const d of this.detach.splice(0)) d();
-    await this.dispatcher.close();
+    const dispatcher = this.dispatcher;
+    this.dispatcher = null;
+    await dispatcher?.close();
   }
 
-  list(): WebhookView[] {
-    return [...this.webhooks.values()].map((w) => this.view(w));
+  async close(): Promise<void> {
+    this.stopWatching();
+    await this.stopDelivering();
+  }
+
+  async list(): Promise<WebhookView[]> {
+    return Promise.all((await this.store.list()).map((w) => this.view(w)));
   }
 
   /** Registers a webhook; it receives matching events from now on. */
-  add(input: AddWebhookInput): WebhookView {
+  async add(input: AddWebhookInput): Promise<WebhookView> {
     const url = checkUrl(input.url);
     const types = input.types == null ? null : checkList('types', input.types, PROGRESS_TYPES);
     const statuses = input.statuses == null ? [...DEFAULT_WEBHOOK_STATUSES] : checkList('statuses', input.statuses, PROGRESS_STATUSES);
@@ -121,9 +155,7 @@ export class WebhookService {
     if (secret !== null && (secret.length === 0 || secret.length > MAX_WEBHOOK_SECRET_LENGTH)) {
       throw new BadInputError(`secret: 1 to ${MAX_WEBHOOK_SECRET_LENGTH} characters (omit it for unsigned deliveries)`);
     }
-    if (this.webhooks.size >= MAX_WEBHOOKS) throw new BadInputError(`at most ${MAX_WEBHOOKS} webhooks; remove one first`);
-    // Events already broadcast go to the log (and outboxes) before this webhook joins.
-    this.progress.flush();
+    if ((await this.store.list()).length >= MAX_WEBHOOKS) throw new BadInputError(`at most ${MAX_WEBHOOKS} webhooks; remove one first`);
     const webhook: WebhookRecord = {
       id: randomBytes(8).toString('hex'),
       url,
@@ -133,25 +165,34 @@ export class WebhookService {
       createdAt: Date.now(),
       lastDelivery: null,
     };
-    this.store.put(webhook);
+    // Events already broadcast go to the log (and outboxes) before this webhook joins; then it
+    // is in the cache before any later batch is written (SQLite: in this same turn).
+    this.progress.flush();
+    const saved = this.store.put(webhook);
     this.webhooks.set(webhook.id, webhook);
+    try {
+      await saved;
+    } catch (err) {
+      this.webhooks.delete(webhook.id);
+      throw err;
+    }
     this.logger.info({ webhookId: webhook.id, url, types, statuses, signed: secret !== null }, 'webhook added');
     return this.view(webhook);
   }
 
   /** Removes a webhook and what waits for it; false when there is none with this id. */
-  remove(id: string): boolean {
-    if (!this.webhooks.has(id)) return false;
+  async remove(id: string): Promise<boolean> {
+    if (!(await this.store.get(id))) return false;
     this.webhooks.delete(id);
-    this.dispatcher.drop(id);
-    this.store.remove(id);
+    this.dispatcher?.drop(id);
+    await this.store.remove(id);
     this.logger.info({ webhookId: id }, 'webhook removed');
     return true;
   }
 
   /** Sends a test event now (outside the queue of real events) and says how it went. */
   async test(id: string): Promise<DeliveryRecord> {
-    const webhook = this.webhooks.get(id);
+    const webhook = await this.store.get(id);
     if (!webhook) throw new NotFoundError(`no webhook with id "${id}"`);
     const now = Date.now();
     const cursor = `test-${randomBytes(6).toString('hex')}`;
@@ -184,20 +225,25 @@ export class WebhookService {
     return { cursor, httpStatus: result.httpStatus, ok: result.outcome === 'delivered', attempts: 1, at: Date.now(), error: result.error };
   }
 
-  private view(w: WebhookRecord): WebhookView {
+  private async view(w: WebhookRecord): Promise<WebhookView> {
+    // Deliveries update the stored record, not a copy held here.
+    const [pending, stored] = await Promise.all([this.store.pendingCount(w.id), this.store.get(w.id)]);
     return {
       id: w.id,
       url: w.url,
       types: w.types,
       statuses: w.statuses,
       signed: w.secret !== null,
-      pending: this.store.pendingCount(w.id),
-      // Deliveries update the stored record, not this copy.
-      lastDelivery: this.store.get(w.id)?.lastDelivery ?? null,
+      pending,
+      lastDelivery: stored?.lastDelivery ?? null,
     };
   }
 
-  /** Inside the log's transaction: queues each event for every webhook it matches. */
+  /**
+   * With every batch of the log. SQLite: inside the log's transaction, queues each event for
+   * every webhook it matches. Shared store (the journal filled the outboxes): only notes which
+   * webhooks have news, to wake their delivery loops.
+   */
   private fillOutbox(batch: readonly ProgressEvent[]): void {
     if (this.webhooks.size === 0) return;
     const entries = [];
@@ -208,12 +254,18 @@ export class WebhookService {
       for (const w of this.webhooks.values()) {
         if (w.types !== null && !w.types.includes(p.type)) continue;
         if (!w.statuses.includes(p.status)) continue;
+        this.touched.add(w.id);
+        if (!this.store.enqueue) continue;
         body ??= webhookBody(event);
         entries.push({ webhookId: w.id, seq: event.seq, cursor: event.cursor, eventType: event.type, body });
-        this.touched.add(w.id);
       }
     }
-    if (entries.length) this.store.enqueue(entries);
+    if (entries.length) this.store.enqueue!(entries);
+    // Shared store: the events are in the outboxes already (no transaction to wait for).
+    if (!this.store.enqueue && this.dispatcher) {
+      for (const id of this.touched) this.dispatcher.kick(id);
+      this.touched.clear();
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import type {
 import type { HistoryPage, HistoryQuery } from './progress-store.js';
 import { unavailable } from './errors.js';
 import type { RedisKeys } from './redis-keys.js';
+import { WEBHOOK_ERROR_PREFIX } from './webhook-store.js';
 
 /** Events the Stream keeps at least (XADD MAXLEN ~ never trims below it); the contract's 10,000. */
 export const REDIS_MIN_RETENTION = 10_000;
@@ -61,9 +62,12 @@ local function ensure(kIdentity, kSeq, mine, head, fresh)
 end
 `;
 
-// KEYS: events, seq, identity, active, historyData, historySeq, historyAll, historyLatest, channel
+// KEYS: events, seq, identity, active, historyData, historySeq, historyAll, historyLatest, channel,
+//       webhookFilters
 // ARGV: mine, head, fresh, maxlen, publish, historyByPrefix, pruneHistory, nEvents, events...,
-//       nActive, (id, json)..., nFinished, (id, type, status, json)...
+//       nActive, (id, json)..., nFinished, (id, type, status, json)..., outboxPrefix, webhookErrorPrefix
+// Webhook outboxes are filled here, in the same script as the events (see RedisWebhookStore):
+// with no webhook registered this costs one HGETALL of an empty hash.
 const APPEND = `${ENSURE}
 local identity = ensure(KEYS[3], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[3])
 local n = tonumber(ARGV[8])
@@ -89,6 +93,35 @@ for k = 1, nf do
   redis.call('ZADD', KEYS[7], hid, hid)
   redis.call('ZADD', ARGV[6] .. t .. ':' .. s, hid, hid)
   redis.call('HSET', KEYS[8], id, hid)
+end
+local hooks = redis.call('HGETALL', KEYS[10])
+if #hooks > 0 and n > 0 then
+  local outboxPrefix, errPrefix = ARGV[i], ARGV[i + 1]
+  local filters = {}
+  for k = 1, #hooks, 2 do
+    local f = cjson.decode(hooks[k + 1])
+    local types = nil
+    if type(f.types) == 'table' then
+      types = {}
+      for _, t in ipairs(f.types) do types[t] = true end
+    end
+    local statuses = {}
+    for _, st in ipairs(f.statuses) do statuses[st] = true end
+    filters[#filters + 1] = {hooks[k], types, statuses}
+  end
+  local base = string.match(identity, '^(.*)/')
+  for k = 0, n - 1 do
+    local payload = ARGV[9 + k]
+    local p = cjson.decode(payload).progress
+    if string.sub(p.id, 1, #errPrefix) ~= errPrefix then
+      local seq = first + k
+      for _, f in ipairs(filters) do
+        if (f[2] == nil or f[2][p.type]) and f[3][p.status] then
+          redis.call('RPUSH', outboxPrefix .. f[1], seq .. '\\n' .. base .. ':' .. seq .. '\\n' .. payload)
+        end
+      end
+    end
+  end
 end
 local keep = tonumber(ARGV[7])
 local prunedHistory = 0
@@ -178,7 +211,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     this.retention = Math.max(REDIS_MIN_RETENTION, options.retention ?? 0);
     this.live = options.live ?? 'pubsub';
     if (!this.redis.journalAppend) {
-      this.redis.defineCommand('journalAppend', { numberOfKeys: 9, lua: APPEND });
+      this.redis.defineCommand('journalAppend', { numberOfKeys: 10, lua: APPEND });
       this.redis.defineCommand('journalCheck', { numberOfKeys: 3, lua: CHECK });
     }
   }
@@ -268,6 +301,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
       this.keys.historyAll,
       this.keys.historyLatest,
       this.keys.channel,
+      this.keys.webhookFilters,
       this.identityRaw(),
       this.delivered,
       freshId(),
@@ -283,6 +317,7 @@ export class RedisJournal implements ProgressJournal, ProgressStateReader {
     for (const r of batch.active) args.push(r.id, JSON.stringify(r));
     args.push(batch.finished.length);
     for (const r of batch.finished) args.push(r.id, r.type, r.status, JSON.stringify(r));
+    args.push(this.keys.webhookOutboxPrefix, WEBHOOK_ERROR_PREFIX);
     const [raw, firstRaw, prunedHistory] = await this.redis.journalAppend(...args);
     const identity = parseIdentity(raw);
     const first = Number(firstRaw);

@@ -34,6 +34,23 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     lease: `${prefix}lease:queue`,
     /** Fencing tokens of the lease, strictly increasing. */
     leaseFence: `${prefix}lease:queue:fence`,
+    /** Settings a user changed: field -> JSON value (only the fields changed). */
+    settings: `${prefix}settings`,
+    /** Pub/sub channel: the settings were saved (every instance loads them again). */
+    settingsChanged: `${prefix}settings:changed`,
+    /** Webhooks: id -> JSON record (secret and last delivery included). */
+    webhooks: `${prefix}webhooks`,
+    /** What each webhook wants: id -> JSON {types, statuses}; read by the journal's append script. */
+    webhookFilters: `${prefix}webhooks:filters`,
+    /** Last delivery of each webhook: id -> JSON. */
+    webhookLast: `${prefix}webhooks:last`,
+    /** Retry state of the oldest outbox entry of each webhook: id -> JSON. */
+    webhookRetry: `${prefix}webhooks:retry`,
+    /** Outbox of one webhook (a List in seq order); the append script builds it from `webhookOutboxPrefix`. */
+    webhookOutbox: (id: string) => `${prefix}webhooks:outbox:${id}`,
+    webhookOutboxPrefix: `${prefix}webhooks:outbox:`,
+    /** Pub/sub channel: a webhook was added or removed. */
+    webhooksChanged: `${prefix}webhooks:changed`,
     /** Live instances: id -> JSON {startedAt, lastSeenAt}. */
     instances: `${prefix}instances`,
     /** Commands for the queue runner (a Stream). */

@@ -10,10 +10,48 @@ export interface SettingsOverrides {
   downloadConcurrency?: number;
 }
 
-/** Where the overrides are kept across restarts; a Redis adapter implements the same. */
+/** Where the overrides are kept, as both backends serve them (SQLite through `asyncSettingsStore`, Redis). */
+export interface AsyncSettingsStore {
+  load(): Promise<SettingsOverrides>;
+  /**
+   * Sets the fields of `set` and removes those of `unset`, atomically, leaving the others as
+   * they are (another instance may have just changed them); resolves with the overrides after.
+   */
+  change(set: SettingsOverrides, unset: ReadonlyArray<keyof SettingsOverrides>): Promise<SettingsOverrides>;
+  /**
+   * Calls `listener` when the overrides may have changed elsewhere (another instance saved, or
+   * the connection came back and a change may have been missed): the listener loads them again.
+   * Returns its remover. One process (SQLite) never calls it.
+   */
+  onChange(listener: () => void): () => void;
+}
+
+/** The overrides kept across restarts (synchronous: SQLite). */
 export interface SettingsStore {
   load(): SettingsOverrides;
   save(overrides: SettingsOverrides): void;
+}
+
+/** The SQLite settings behind the asynchronous interface (each promise settles in the same turn). */
+export function asyncSettingsStore(store: SettingsStore): AsyncSettingsStore {
+  const run = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+  return {
+    load: () => run(() => store.load()),
+    change: (set, unset) =>
+      run(() => {
+        const next: SettingsOverrides = { ...store.load(), ...set };
+        for (const key of unset) delete next[key];
+        store.save(next);
+        return next;
+      }),
+    onChange: () => () => undefined,
+  };
 }
 
 const KEY = 'settings';

@@ -43,18 +43,51 @@ export interface OutboxEntry {
 
 export type OutboxRetry = Pick<OutboxEntry, 'attempts' | 'firstFailedAt' | 'nextAttemptAt' | 'lastStatus' | 'lastError'>;
 
+/** What a webhook wants, as the outbox is filled: every type when `types` is null. */
+export type WebhookFilter = Pick<WebhookRecord, 'types' | 'statuses'>;
+
+/** Progress ids of webhook failures: never sent to webhooks, or a failing receiver would feed itself. */
+export const WEBHOOK_ERROR_PREFIX = 'error_webhook_';
+
+export type NewOutboxEntry = Omit<OutboxEntry, 'attempts' | 'firstFailedAt' | 'nextAttemptAt' | 'lastStatus' | 'lastError'>;
+
 /**
- * Webhooks and their outbox. `enqueue` is called inside the transaction that appends the
- * events to the log (ProgressService.addJournalWriter), so an event is in the outbox exactly
- * when it is in the log. A Redis adapter implements the same methods.
+ * Webhooks and their outbox, as both backends serve them (SQLite through `asyncWebhookStore`,
+ * Redis). The outbox is filled where the log is written, atomically with it: with SQLite by
+ * `enqueue`, called inside the transaction that appends the events
+ * (ProgressService.addJournalWriter); with Redis by the journal's append script itself
+ * (`enqueue` is then null).
  */
+export interface AsyncWebhookStore {
+  /** Shared by several instances: registrations change elsewhere (see onChange). */
+  readonly shared: boolean;
+  /** Synchronous, inside the log's transaction; null when the journal fills the outbox itself. */
+  readonly enqueue: ((entries: readonly NewOutboxEntry[]) => void) | null;
+  list(): Promise<WebhookRecord[]>;
+  get(id: string): Promise<WebhookRecord | null>;
+  /** Registers (or replaces) a webhook. */
+  put(webhook: WebhookRecord): Promise<void>;
+  /** Removes the webhook and everything waiting for it. */
+  remove(id: string): Promise<void>;
+  /** The oldest entry waiting for this webhook (deliveries go in cursor order). */
+  next(webhookId: string): Promise<OutboxEntry | null>;
+  pendingCount(webhookId: string): Promise<number>;
+  /** A failed attempt that will be retried. */
+  retryLater(webhookId: string, seq: number, retry: OutboxRetry): Promise<void>;
+  /** The entry is done (delivered, or failed for good): it leaves the outbox and becomes lastDelivery. */
+  finish(webhookId: string, seq: number, delivery: DeliveryRecord): Promise<void>;
+  /** Calls `listener` when webhooks may have been added or removed elsewhere; returns its remover. */
+  onChange(listener: () => void): () => void;
+}
+
+/** Webhooks and their outbox (synchronous: SQLite). */
 export interface WebhookStore {
   list(): WebhookRecord[];
   get(id: string): WebhookRecord | null;
   put(webhook: WebhookRecord): void;
   /** Removes the webhook and everything waiting for it. */
   remove(id: string): void;
-  enqueue(entries: readonly Omit<OutboxEntry, 'attempts' | 'firstFailedAt' | 'nextAttemptAt' | 'lastStatus' | 'lastError'>[]): void;
+  enqueue(entries: readonly NewOutboxEntry[]): void;
   /** The oldest entry waiting for this webhook (deliveries go in cursor order). */
   next(webhookId: string): OutboxEntry | null;
   pendingCount(webhookId: string): number;
@@ -62,6 +95,30 @@ export interface WebhookStore {
   retryLater(webhookId: string, seq: number, retry: OutboxRetry): void;
   /** The entry is done (delivered, or failed for good): it leaves the outbox and becomes lastDelivery. */
   finish(webhookId: string, seq: number, delivery: DeliveryRecord): void;
+}
+
+/** The SQLite webhooks behind the asynchronous interface (each promise settles in the same turn). */
+export function asyncWebhookStore(store: WebhookStore): AsyncWebhookStore {
+  const run = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+  return {
+    shared: false,
+    enqueue: (entries) => store.enqueue(entries),
+    list: () => run(() => store.list()),
+    get: (id) => run(() => store.get(id)),
+    put: (webhook) => run(() => store.put(webhook)),
+    remove: (id) => run(() => store.remove(id)),
+    next: (id) => run(() => store.next(id)),
+    pendingCount: (id) => run(() => store.pendingCount(id)),
+    retryLater: (id, seq, retry) => run(() => store.retryLater(id, seq, retry)),
+    finish: (id, seq, delivery) => run(() => store.finish(id, seq, delivery)),
+    onChange: () => () => undefined,
+  };
 }
 
 interface OutboxRow {
@@ -137,7 +194,7 @@ export class SqliteWebhookStore implements WebhookStore {
     })();
   }
 
-  enqueue(entries: Parameters<WebhookStore['enqueue']>[0]): void {
+  enqueue(entries: readonly NewOutboxEntry[]): void {
     this.db.transaction(() => {
       for (const e of entries) this.stmts.insert.run(e.webhookId, e.seq, e.cursor, e.eventType, e.body);
     })();

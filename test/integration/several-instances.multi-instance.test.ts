@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProgressClient, GraphQLRequestError, type ProgressClient, type ProgressEventMessage } from '../../src/client/index.js';
 import {
   AddSeriesDocument,
+  AddWebhookDocument,
   EnqueueDownloadsDocument,
   QueueDocument,
   ServiceInfoDocument,
@@ -32,7 +33,8 @@ import {
 } from '../helpers/library-flow.js';
 import { HAVE_REDIS, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { waitForWsSubscriptions } from '../helpers/server-probe.js';
-import { withTimeout } from '../helpers/wait.js';
+import { sleep, withTimeout } from '../helpers/wait.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
@@ -226,6 +228,35 @@ describe.skipIf(!HAVE_REDIS)('several instances on one Redis (child processes)',
     const q = (await c.client(watcher).request(QueueDocument)).queue;
     expect(q.completed.map((i) => i.id)).toEqual([item!.id]);
     expect([...q.pending, ...q.active, ...q.failed]).toEqual([]);
+  });
+
+  it('kill -9 of the queue runner in the middle of a webhook delivery: the next runner delivers what waits, each event once, in order', { timeout: 120_000 }, async () => {
+    const c = await cluster();
+    for (let e = 1; e <= 2; e++) c.catalog.addEpisode('naruto', 'Naruto', 1, e, 20_000);
+    const instances = new Map<string, ServiceProcess>();
+    for (const id of ['alpha', 'bravo']) instances.set(id, await c.start(id));
+    const runnerId = await c.runner(instances.get('alpha')!);
+    const otherId = runnerId === 'alpha' ? 'bravo' : 'alpha';
+    const other = c.client(instances.get(otherId)!);
+    // The first delivery is left unanswered: the runner is killed while it waits for it.
+    const rx = await startWebhookReceiver({ answer: (n) => (n === 1 ? 0 : 200) });
+    cleanups.add(() => rx.close());
+    await other.request(AddWebhookDocument, { url: rx.url, types: ['DOWNLOAD'] });
+    const events = recordEvents(other, { types: ['DOWNLOAD'] });
+    cleanups.add(() => events.stop());
+    await waitForWsSubscriptions(instances.get(otherId)!.url, 1, 5_000);
+    await other.request(AddSeriesDocument, { key: 'naruto' });
+    await other.request(EnqueueDownloadsDocument, { episodes: [1, 2].map((episode) => ({ serieFolder: 'Naruto', season: 1, episode })) });
+    const done = (e: number) => reached(downloadId('Naruto', 1, e), 'COMPLETED');
+    await events.until((all) => done(1)(all) && done(2)(all), 'both COMPLETED', 20_000);
+    await rx.waitFor((all) => all.length === 1, 'the first delivery, held unanswered', 5_000);
+
+    instances.get(runnerId)!.child.kill('SIGKILL');
+    await rx.waitFor((all) => all.filter((r) => r.status === 200).length === 2, 'both delivered by the next runner', 30_000);
+    await sleep(500); // nothing more comes
+    const completed = events.items.filter((e) => e.progress.status === 'COMPLETED').map((e) => e.cursor);
+    expect(rx.delivered().map((r) => r.body.cursor)).toEqual(completed);
+    expect(rx.received.map((r) => r.body.cursor)).toEqual([completed[0], completed[0], completed[1]]);
   });
 
   it('Redis restarted while instances run: operations answer UNAVAILABLE meanwhile, subscriptions stay open, and everything resumes without a restart', { timeout: 120_000 }, async () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { openDatabase } from '../../src/store/database.js';
-import { SqliteWebhookStore, type WebhookRecord } from '../../src/store/webhook-store.js';
+import { SqliteWebhookStore, asyncWebhookStore, type WebhookRecord } from '../../src/store/webhook-store.js';
 import {
   WEBHOOK_RETRY_WINDOW_MS,
   WEBHOOK_TIMEOUT_MS,
@@ -50,9 +50,8 @@ function rig(url: string): Rig {
   store.put(webhook);
   const failures: Rig['failures'] = [];
   const dispatcher = new WebhookDispatcher({
-    store,
+    store: asyncWebhookStore(store),
     logger: pino({ level: 'silent' }),
-    lookup: (id) => store.get(id),
     progress: {
       reportError: (report: ErrorReport) => {
         failures.push({ id: `error_${report.source}`, error: report.error, metadata: { ...report.metadata, source: report.source, code: report.code } });

@@ -12,7 +12,7 @@ import { WebhookService } from '../../src/services/webhook-service.js';
 import { openDatabase } from '../../src/store/database.js';
 import { SqliteJournal } from '../../src/store/sqlite-journal.js';
 import { createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
-import { SqliteWebhookStore } from '../../src/store/webhook-store.js';
+import { SqliteWebhookStore, asyncWebhookStore } from '../../src/store/webhook-store.js';
 import { tempDir } from '../helpers/progress-fixture.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -27,7 +27,7 @@ function rig() {
   const logger = pino({ level: 'silent' });
   const progress = new ProgressService({ journal: new SqliteJournal(persistence), pubsub: createInProcessPubSub(), logger });
   const store = new SqliteWebhookStore(db);
-  const webhooks = new WebhookService({ store, progress, logger });
+  const webhooks = new WebhookService({ store: asyncWebhookStore(store), progress, logger });
   cleanups.push(
     () => fs.rmSync(dir, { recursive: true, force: true }),
     () => void db.close(),
@@ -38,13 +38,13 @@ function rig() {
 }
 
 describe('webhook outbox', () => {
-  it('queues each matching event in the same transaction as the log, with its body', () => {
+  it('queues each matching event in the same transaction as the log, with its body', async () => {
     const { persistence, progress, store, webhooks } = rig();
     progress.startProgress('download_A_1_1', 'DOWNLOAD', 'A 1');
     progress.completeProgress('download_A_1_1');
     progress.flush();
     // Added after those: it gets none of them.
-    const hook = webhooks.add({ url: 'http://127.0.0.1:9/hook', types: ['DOWNLOAD'] });
+    const hook = await webhooks.add({ url: 'http://127.0.0.1:9/hook', types: ['DOWNLOAD'] });
     expect(store.pendingCount(hook.id)).toBe(0);
 
     progress.startProgress('download_A_1_2', 'DOWNLOAD', 'A 2');
@@ -72,10 +72,10 @@ describe('webhook outbox', () => {
     });
   });
 
-  it('an outbox that cannot be written rolls the log back too: never one without the other', () => {
+  it('an outbox that cannot be written rolls the log back too: never one without the other', async () => {
     const { persistence, progress, store, webhooks } = rig();
     // DOWNLOAD only: the failed write is itself reported (error_persistence), which is not what this counts.
-    const hook = webhooks.add({ url: 'http://127.0.0.1:9/hook', types: ['DOWNLOAD'] });
+    const hook = await webhooks.add({ url: 'http://127.0.0.1:9/hook', types: ['DOWNLOAD'] });
     const newest = () => persistence.eventLog.bounds().newest;
     const before = newest();
     const enqueue = store.enqueue.bind(store);
