@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { LiveQueue, type DropTally } from '../services/live-queue.js';
+import { directWire, textFrame } from './ws-frame.js';
 import type { Listening, PrefixPage, ProgressService, StreamOptions } from '../services/progress-service.js';
 import type { ProgressEvent, ProgressType } from '../services/progress-types.js';
 
@@ -225,9 +226,8 @@ class Group {
     if (this.members.size === 0) return;
     const payload = this.render(event);
     if (!payload) return;
-    // Everything of the message after the member's id, built once for all members.
-    const tail = payload + '}';
-    for (const member of this.members) member.deliver(event, tail);
+    const out = new Outgoing(payload);
+    for (const member of this.members) member.deliver(event, out);
   }
 
   leave(member: Member): void {
@@ -236,9 +236,39 @@ class Group {
   }
 }
 
+/**
+ * One event as a group sends it: the message after the member's id, and its WebSocket frame
+ * per id (members of a group differ only in their operation id; clients mostly use the same
+ * few ids, so most members of a group share one frame, built once).
+ */
+class Outgoing {
+  /** Everything of the message after the member's id (payload and closing brace). */
+  readonly tail: string;
+  private head = '';
+  private frame: Buffer | null = null;
+  private others: Map<string, Buffer> | null = null;
+
+  constructor(payload: string) {
+    this.tail = payload + '}';
+  }
+
+  /** The whole frame for a member whose message starts with `head`. */
+  frameFor(head: string): Buffer {
+    if (this.frame === null) {
+      this.head = head;
+      return (this.frame = textFrame(head + this.tail));
+    }
+    if (head === this.head) return this.frame;
+    this.others ??= new Map();
+    let frame = this.others.get(head);
+    if (!frame) this.others.set(head, (frame = textFrame(head + this.tail)));
+    return frame;
+  }
+}
+
 interface Frame {
   key: string;
-  frame: string;
+  out: Outgoing;
   event: ProgressEvent;
   /** Events of this member dropped just before this one (set by the queue). */
   missed?: number;
@@ -299,7 +329,7 @@ class Member {
       if (page !== null) {
         for (const event of page) {
           const payload = this.group.render(event);
-          if (payload) this.send(this.head + payload + '}');
+          if (payload) this.write(new Outgoing(payload));
         }
         setImmediate(() => void this.prime());
         return;
@@ -313,14 +343,12 @@ class Member {
     this.flush();
   }
 
-  /** `tail`: the message after this member's id (payload and closing brace). The hot path. */
-  deliver(event: ProgressEvent, tail: string): void {
+  /** The event as the group rendered it. The hot path. */
+  deliver(event: ProgressEvent, out: Outgoing): void {
     // At or before the member's own prefix's end (a cursor another instance handed out).
     if (this.own !== null && event.seq <= this.own.head) return;
-    const socket = this.target.socket;
-    const frame = this.head + tail;
-    if (this.state === 'live' && socket.bufferedAmount <= this.fanout.highWater) {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
+    if (this.state === 'live' && this.target.socket.bufferedAmount <= this.fanout.highWater) {
+      this.write(out);
       return;
     }
     if (this.state === 'closed') return;
@@ -330,20 +358,25 @@ class Member {
       this.stalledSince = Date.now();
       this.arm();
     }
-    this.queue.push({ key: event.progress.id, frame, event });
+    this.queue.push({ key: event.progress.id, out, event });
   }
 
   /** The first frame after a skip says how many were skipped: rendered for this member alone. */
-  private withMissed(event: ProgressEvent, missed: number): string {
+  private withMissed(event: ProgressEvent, missed: number): Outgoing | null {
     const payload = this.group.render({ ...event, missed });
-    return payload ? this.head + payload + '}' : '';
+    return payload ? new Outgoing(payload) : null;
   }
 
-  private send(frame: string): void {
-    if (!frame) return;
+  /**
+   * Sends the message: the group's frame straight to the TCP socket when ws allows it (no
+   * per-send callback: back-pressure is read from bufferedAmount), else through ws.send.
+   */
+  private write(out: Outgoing | null): void {
+    if (out === null) return;
     const socket = this.target.socket;
-    if (socket.readyState !== socket.OPEN) return;
-    socket.send(frame);
+    const wire = directWire(socket);
+    if (wire !== null) wire.write(out.frameFor(this.head));
+    else if (socket.readyState === socket.OPEN) socket.send(this.head + out.tail);
   }
 
   /** Sends what waits (conflated to the latest per operation) while the socket has room. */
@@ -356,7 +389,7 @@ class Member {
         this.disarm();
         return;
       }
-      this.send(next.missed ? this.withMissed(next.event, next.missed) : next.frame);
+      this.write(next.missed ? this.withMissed(next.event, next.missed) : next.out);
     }
     if (Date.now() - this.stalledSince > this.fanout.stallTimeoutMs) {
       this.fanout.logger.warn({ id: this.target.id }, 'subscriber stopped reading: disconnecting it');
