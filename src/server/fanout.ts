@@ -274,18 +274,20 @@ interface Frame {
   missed?: number;
 }
 
-class Member {
+class Member implements AsyncIterableIterator<never> {
   private readonly head: string;
   /** A cursor check in progress (Redis): settles before the operation is answered. */
   readonly ready: Promise<void> | null = null;
   private readonly prefix: Listening['prefix'] | null;
   private firstPage: Promise<PrefixPage> | null = null;
-  private readonly queue: LiveQueue<Frame>;
+  /** What waits while priming or stalled; none while live (most members, most of the time). */
+  private queue: LiveQueue<Frame> | null = null;
   /** priming: sending its snapshot/replay; live: sending directly; stalled: socket full. */
   private state: 'priming' | 'live' | 'stalled' | 'closed';
   private stalledSince = 0;
   private timer: NodeJS.Timeout | null = null;
-  private release: (() => void) | null = null;
+  /** Ends graphql-ws's wait on next(): set while it waits. */
+  private release: ((result: IteratorResult<never>) => void) | null = null;
 
   constructor(
     private readonly fanout: ProgressFanout,
@@ -294,12 +296,6 @@ class Member {
     private readonly own: Listening | null,
   ) {
     this.head = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
-    // Bounded (LIVE_QUEUE_CAPACITY): past it, the latest frame per operation only.
-    this.queue = new LiveQueue<Frame>({
-      keyOf: (f) => f.key,
-      markMissed: (f, missed) => ({ ...f, missed }),
-      onDrop: fanout.drops?.add,
-    });
     this.state = own ? 'priming' : 'live';
     this.prefix = own?.prefix ?? null;
     if (own) {
@@ -358,7 +354,7 @@ class Member {
       this.stalledSince = Date.now();
       this.arm();
     }
-    this.queue.push({ key: event.progress.id, out, event });
+    (this.queue ??= newQueue(this.fanout.drops)).push({ key: event.progress.id, out, event });
   }
 
   /** The first frame after a skip says how many were skipped: rendered for this member alone. */
@@ -383,8 +379,10 @@ class Member {
   private flush(): void {
     if (this.state !== 'stalled') return;
     while (this.target.socket.bufferedAmount <= this.fanout.lowWater) {
-      const next = this.queue.poll();
+      const next = this.queue?.poll();
       if (!next) {
+        // Drained: an empty queue carries no missed count, so it can go until the next stall.
+        this.queue = null;
         this.state = 'live';
         this.disarm();
         return;
@@ -397,7 +395,7 @@ class Member {
       socket.close(CLOSE_TOO_SLOW, 'Subscriber too slow');
       // It is not reading, so the closing handshake may never finish: do not wait for it long.
       setTimeout(() => socket.terminate(), this.fanout.closeGraceMs).unref();
-      this.queue.abandon();
+      this.queue?.abandon();
       this.close();
       return;
     }
@@ -418,30 +416,54 @@ class Member {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.disarm();
-    this.queue.close();
+    this.queue?.close();
+    this.queue = null;
     this.group.leave(this);
-    this.release?.();
+    this.release?.(DONE);
+    this.release = null;
   }
 
-  /** What graphql-ws iterates: nothing, until the operation ends. */
+  /**
+   * What graphql-ws iterates: the member itself (no closures of its own per operation), which
+   * yields nothing and ends when the operation does.
+   */
   parked(): AsyncIterableIterator<never> {
-    const done = new Promise<IteratorResult<never>>((resolve) => {
-      this.release = () => resolve({ value: undefined, done: true });
-      if (this.state === 'closed') this.release();
-    });
-    return {
-      next: () => done,
-      return: () => {
-        this.close();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      throw: (error?: unknown) => {
-        this.close();
-        return Promise.reject(error);
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return this;
   }
+
+  next(): Promise<IteratorResult<never>> {
+    if (this.state === 'closed') return Promise.resolve(DONE);
+    return new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<never>> {
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<never>> {
+    this.close();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<never> {
+    return this;
+  }
+}
+
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
+
+/** Frames of one member, bounded (LIVE_QUEUE_CAPACITY): past it, the latest per operation only. */
+function newQueue(drops: DropTally | undefined): LiveQueue<Frame> {
+  return new LiveQueue<Frame>({ keyOf: frameKey, markMissed: markFrameMissed, onDrop: drops?.add });
+}
+
+function frameKey(frame: Frame): string {
+  return frame.key;
+}
+
+function markFrameMissed(frame: Frame, missed: number): Frame {
+  return { ...frame, missed };
 }

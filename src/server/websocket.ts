@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { boundedError } from './errors.js';
 import { fanoutField, type FanoutTarget, type ProgressFanout } from './fanout.js';
 import { listBoundsError } from './list-bounds.js';
+import { startKeepAlive } from './ws-keep-alive.js';
 import type { RequestGuard } from './request-guard.js';
 import type { AppContext } from '../schema/builder.js';
 import type { AppMetrics } from './metrics.js';
@@ -56,6 +57,11 @@ function authorizationOf(params: Record<string, unknown> | undefined): unknown {
   );
 }
 
+/** The part of an upgrade request kept for a connection's life: its method, URL and headers. */
+function slimRequest(request: IncomingMessage): IncomingMessage {
+  return { method: request.method, url: request.url, headers: request.headers } as IncomingMessage;
+}
+
 type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
 /**
@@ -76,9 +82,11 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
       else done(true);
     },
   });
+  // Listeners shared by every socket (`this` is the socket), not closures per connection.
+  const connectionClosed = () => metrics.wsConnections.dec();
   wss.on('connection', (socket) => {
     metrics.wsConnections.inc();
-    socket.once('close', () => metrics.wsConnections.dec());
+    socket.on('close', connectionClosed);
   });
   // Operations started per connection, so the gauge is right however a socket ends.
   const operations = new WeakMap<object, Set<string>>();
@@ -100,7 +108,13 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         }) as never;
       },
       // false closes the socket with 4403 Forbidden, as the contract says.
-      onConnect: (ctx) => checkToken(authorizationOf(ctx.connectionParams)),
+      onConnect: (ctx) => {
+        // graphql-ws keeps the upgrade request for the connection's life; what operations read
+        // of it (its headers, for envelop's initial context) is a small part of it.
+        const extra = ctx.extra as { request: IncomingMessage };
+        extra.request = slimRequest(extra.request);
+        return checkToken(authorizationOf(ctx.connectionParams));
+      },
       onSubscribe: async (ctx, id, payload) => {
         // graphql-ws registers the operation before this hook runs: the count includes it.
         if (Object.keys(ctx.subscriptions).length > WS_MAX_OPERATIONS) {
@@ -166,26 +180,31 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
       },
     },
     wss,
+    // No keep-alive of graphql-ws's (an interval and a closure per socket): startKeepAlive's.
+    0,
   );
+  const keepAlive = startKeepAlive(wss);
   // graphql-ws logs any socket error with console.error and a stack trace; most are a client's
   // bad frame (too large, not UTF-8, bad opcode), which ws answers by closing the socket
   // itself (1009, 1007, 1002). Those get one log line; anything else is a fault, closed with 1011.
   // Registered after useServer: listeners run in order, so graphql-ws's is there to replace.
+  function socketError(this: WebSocket, err: Error & { code?: string }): void {
+    if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
+      log.info({ code: err.code, reason: err.message }, 'closed a WebSocket after a bad frame from the client');
+      return;
+    }
+    log.error({ err }, 'WebSocket error');
+    this.close(INTERNAL_ERROR, 'Internal server error');
+  }
   wss.on('connection', (socket: WebSocket) => {
     socket.removeAllListeners('error');
-    socket.on('error', (err: Error & { code?: string }) => {
-      if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
-        log.info({ code: err.code, reason: err.message }, 'closed a WebSocket after a bad frame from the client');
-        return;
-      }
-      log.error({ err }, 'WebSocket error');
-      socket.close(INTERNAL_ERROR, 'Internal server error');
-    });
+    socket.on('error', socketError);
   });
   return {
     wss,
     /** Closes every socket with 1001 Going Away and stops the server. */
     async close(): Promise<void> {
+      keepAlive.stop();
       for (const client of wss.clients) client.close(GOING_AWAY, 'Server shutting down');
       await dispose.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
