@@ -1,12 +1,12 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { boundedError } from './errors.js';
 import { fanoutField, type FanoutTarget, type ProgressFanout } from './fanout.js';
 import { listBoundsError } from './list-bounds.js';
+import { serveGraphqlWs } from './ws-adapter.js';
 import { startKeepAlive } from './ws-keep-alive.js';
 import type { RequestGuard } from './request-guard.js';
 import type { AppContext } from '../schema/builder.js';
@@ -57,11 +57,6 @@ function authorizationOf(params: Record<string, unknown> | undefined): unknown {
   );
 }
 
-/** The part of an upgrade request kept for a connection's life: its method, URL and headers. */
-function slimRequest(request: IncomingMessage): IncomingMessage {
-  return { method: request.method, url: request.url, headers: request.headers } as IncomingMessage;
-}
-
 type EnvelopedExecute = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
 /**
@@ -95,7 +90,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
     if (!set) operations.set(ctx, (set = new Set()));
     return set;
   };
-  const dispose = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
+  const dispose = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
       execute: (args) => (args.rootValue as EnvelopedExecute).execute(args) as never,
@@ -108,13 +103,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         }) as never;
       },
       // false closes the socket with 4403 Forbidden, as the contract says.
-      onConnect: (ctx) => {
-        // graphql-ws keeps the upgrade request for the connection's life; what operations read
-        // of it (its headers, for envelop's initial context) is a small part of it.
-        const extra = ctx.extra as { request: IncomingMessage };
-        extra.request = slimRequest(extra.request);
-        return checkToken(authorizationOf(ctx.connectionParams));
-      },
+      onConnect: (ctx) => checkToken(authorizationOf(ctx.connectionParams)),
       onSubscribe: async (ctx, id, payload) => {
         // graphql-ws registers the operation before this hook runs: the count includes it.
         if (Object.keys(ctx.subscriptions).length > WS_MAX_OPERATIONS) {
@@ -180,14 +169,12 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
       },
     },
     wss,
-    // No keep-alive of graphql-ws's (an interval and a closure per socket): startKeepAlive's.
-    0,
+    log,
   );
   const keepAlive = startKeepAlive(wss);
-  // graphql-ws logs any socket error with console.error and a stack trace; most are a client's
-  // bad frame (too large, not UTF-8, bad opcode), which ws answers by closing the socket
-  // itself (1009, 1007, 1002). Those get one log line; anything else is a fault, closed with 1011.
-  // Registered after useServer: listeners run in order, so graphql-ws's is there to replace.
+  // Most socket errors are a client's bad frame (too large, not UTF-8, bad opcode), which ws
+  // answers by closing the socket itself (1009, 1007, 1002). Those get one log line; anything
+  // else is a fault, closed with 1011.
   function socketError(this: WebSocket, err: Error & { code?: string }): void {
     if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
       log.info({ code: err.code, reason: err.message }, 'closed a WebSocket after a bad frame from the client');
@@ -196,10 +183,7 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
     log.error({ err }, 'WebSocket error');
     this.close(INTERNAL_ERROR, 'Internal server error');
   }
-  wss.on('connection', (socket: WebSocket) => {
-    socket.removeAllListeners('error');
-    socket.on('error', socketError);
-  });
+  wss.on('connection', (socket: WebSocket) => socket.on('error', socketError));
   return {
     wss,
     /** Closes every socket with 1001 Going Away and stops the server. */

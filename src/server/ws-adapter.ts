@@ -1,0 +1,102 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { Logger } from 'pino';
+import type { WebSocket, WebSocketServer } from 'ws';
+
+/** What graphql-ws's hooks get as `ctx.extra`, as with graphql-ws's own `useServer`. */
+export interface WsExtra {
+  readonly socket: WebSocket;
+  /** The upgrade request, reduced to its method, URL and headers (see slimRequest). */
+  readonly request: IncomingMessage;
+}
+
+/** ws's readyState OPEN. */
+const OPEN = 1;
+
+/**
+ * One ws socket as graphql-ws's server sees it. A class, so its methods are shared by every
+ * connection rather than closures made for each.
+ */
+class Connection {
+  readonly protocol: string;
+  private handle: ((data: string) => Promise<void>) | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly logger: Logger,
+  ) {
+    this.protocol = socket.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.socket.readyState !== OPEN) return resolve();
+      this.socket.send(data, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.handle = handle;
+    this.socket.on('message', this.receive.bind(this));
+  }
+
+  /**
+   * The handler of a subscribe message settles when the operation ends: it is waited for
+   * without keeping the message's bytes (an async wrapper, as useServer's, would).
+   */
+  private receive(data: WebSocket.RawData): void {
+    this.handle!(String(data)).catch((err: unknown) => {
+      this.logger.error({ err }, 'graphql-ws failed on a message: closing the connection');
+      this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  }
+}
+
+/**
+ * The part of an upgrade request kept for a connection's life: graphql-ws keeps `extra`
+ * as long as the connection lives, and the whole IncomingMessage (its stream state, raw
+ * headers…) is most of a kilobyte that nothing reads after the upgrade.
+ */
+function slimRequest(request: IncomingMessage): IncomingMessage {
+  return { method: request.method, url: request.url, headers: request.headers } as IncomingMessage;
+}
+
+/**
+ * graphql-ws's protocol server (`makeServer`) on a `ws` server: what graphql-ws's
+ * `useServer` (graphql-ws/use/ws) does, written here for what each idle subscriber costs.
+ * Its `useServer` keeps, per connection, the whole upgrade request and an interval with its
+ * closures for keep-alive, and per operation an async frame holding the raw subscribe
+ * message; here the request is reduced, keep-alive is one timer for all sockets
+ * (startKeepAlive) and a message is handed over without a frame that waits on it.
+ * Protocol behaviour is makeServer's, unchanged.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
+  options: ServerOptions<P, WsExtra>,
+  wss: WebSocketServer,
+  logger: Logger,
+): { dispose(): Promise<void> } {
+  const server = makeServer<P, WsExtra>(options);
+  wss.options.handleProtocols = handleProtocols;
+  wss.once('error', (err) => {
+    logger.error({ err }, 'WebSocket server error: closing every connection');
+    for (const client of wss.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
+  });
+  wss.on('connection', (socket, request) => {
+    const connection = new Connection(socket, logger);
+    const closed = server.opened(connection, { socket, request: slimRequest(request) });
+    socket.once('close', (code, reason) => {
+      closed(code, String(reason)).catch((err: unknown) => logger.error({ err }, 'graphql-ws failed closing a connection'));
+    });
+  });
+  return {
+    async dispose() {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
