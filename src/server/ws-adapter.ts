@@ -6,7 +6,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 /** What graphql-ws's hooks get as `ctx.extra`, as with graphql-ws's own `useServer`. */
 export interface WsExtra {
   readonly socket: WebSocket;
-  /** The upgrade request, reduced to its method, URL and headers (see slimRequest). */
+  /** The upgrade request, reduced to its method and URL (see slimRequest). */
   readonly request: IncomingMessage;
 }
 
@@ -57,13 +57,16 @@ class Connection {
 }
 
 /**
- * The part of an upgrade request kept for a connection's life: graphql-ws keeps `extra`
- * as long as the connection lives, and the whole IncomingMessage (its stream state, raw
- * headers…) is most of a kilobyte that nothing reads after the upgrade.
+ * The part of an upgrade request kept for a connection's life: its method and URL. graphql-ws
+ * keeps `extra` as long as the connection lives, and the whole IncomingMessage (stream state,
+ * headers and raw headers: a kilobyte or more from a browser) is read by nothing after the
+ * upgrade: Origin and Host are checked before it (verifyClient), and credentials travel in
+ * the connection params. Its headers are left empty rather than kept for no reader.
  */
 function slimRequest(request: IncomingMessage): IncomingMessage {
-  return { method: request.method, url: request.url, headers: request.headers } as IncomingMessage;
+  return { method: request.method, url: request.url, headers: NO_HEADERS } as IncomingMessage;
 }
+const NO_HEADERS = Object.freeze({});
 
 /**
  * graphql-ws's protocol server (`makeServer`) on a `ws` server: what graphql-ws's
