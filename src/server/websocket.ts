@@ -83,13 +83,10 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
     metrics.wsConnections.inc();
     socket.on('close', connectionClosed);
   });
-  // Operations started per connection, so the gauge is right however a socket ends.
-  const operations = new WeakMap<object, Set<string>>();
-  const running = (ctx: object) => {
-    let set = operations.get(ctx);
-    if (!set) operations.set(ctx, (set = new Set()));
-    return set;
-  };
+  // Operations running per connection, so the gauge is right however a socket ends: a count,
+  // not a set of ids (an idle subscriber's memory), since graphql-ws calls onComplete only for
+  // an operation it called onOperation for, and at most once.
+  const running = new WeakMap<object, number>();
   const dispose = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
@@ -156,16 +153,20 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         }
         return { ...base, contextValue: await contextFactory(), rootValue: { execute, subscribe, fanout: target } };
       },
-      onOperation: (ctx, id) => {
-        running(ctx).add(id);
+      onOperation: (ctx) => {
+        running.set(ctx, (running.get(ctx) ?? 0) + 1);
         metrics.wsSubscriptions.inc();
       },
-      onComplete: (ctx, id) => {
-        if (running(ctx).delete(id)) metrics.wsSubscriptions.dec();
+      onComplete: (ctx) => {
+        // After onClose the count is 0: the operations' own completions follow it.
+        const n = running.get(ctx) ?? 0;
+        if (n === 0) return;
+        running.set(ctx, n - 1);
+        metrics.wsSubscriptions.dec();
       },
       onClose: (ctx) => {
-        metrics.wsSubscriptions.dec(running(ctx).size);
-        running(ctx).clear();
+        metrics.wsSubscriptions.dec(running.get(ctx) ?? 0);
+        running.set(ctx, 0);
       },
     },
     wss,
