@@ -10,6 +10,13 @@ export interface WsExtra {
   readonly request: IncomingMessage;
 }
 
+/** graphql-ws's default connection-init wait, when the options give none. */
+const GRAPHQL_WS_INIT_WAIT_MS = 3_000;
+/**
+ * How often connections are checked for a missing connection_init: one that never sends it
+ * is closed (4408) between the wait and the wait plus this.
+ */
+const MAX_INIT_CHECK_MS = 1_000;
 /** ws's readyState OPEN. */
 const OPEN = 1;
 
@@ -73,8 +80,10 @@ const NO_HEADERS = Object.freeze({});
  * `useServer` (graphql-ws/use/ws) does, written here for what each idle subscriber costs.
  * Its `useServer` keeps, per connection, the whole upgrade request and an interval with its
  * closures for keep-alive, and per operation an async frame holding the raw subscribe
- * message; here the request is reduced, keep-alive is one timer for all sockets
- * (startKeepAlive) and a message is handed over without a frame that waits on it.
+ * message; makeServer adds a connection-init timeout per connection that it keeps until
+ * close. Here the request is reduced, keep-alive is one timer for all sockets
+ * (startKeepAlive), the init wait one timer and a Map entry until connection_init, and a
+ * message is handed over without a frame that waits on it.
  * Protocol behaviour is makeServer's, unchanged.
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
@@ -82,7 +91,31 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   wss: WebSocketServer,
   logger: Logger,
 ): { dispose(): Promise<void> } {
-  const server = makeServer<P, WsExtra>(options);
+  // The connection-init wait is kept here, in one Map for all sockets: makeServer's is a
+  // setTimeout per connection that it keeps (with its closure) until the connection closes.
+  const initWaitMs = options.connectionInitWaitTimeout ?? GRAPHQL_WS_INIT_WAIT_MS;
+  const awaitingInit = new Map<WebSocket, number>();
+  const server = makeServer<P, WsExtra>({
+    ...options,
+    connectionInitWaitTimeout: 0,
+    onConnect: (ctx) => {
+      // makeServer calls this on connection_init, before anything else it does with it.
+      awaitingInit.delete(ctx.extra.socket);
+      return options.onConnect?.(ctx);
+    },
+  });
+  const initCheck =
+    initWaitMs > 0 && Number.isFinite(initWaitMs)
+      ? setInterval(() => {
+          const now = Date.now();
+          // Insertion order is connection order: the first one not yet due ends the pass.
+          for (const [socket, deadline] of awaitingInit) {
+            if (deadline > now) break;
+            awaitingInit.delete(socket);
+            socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+          }
+        }, Math.min(MAX_INIT_CHECK_MS, initWaitMs)).unref()
+      : null;
   wss.options.handleProtocols = handleProtocols;
   wss.once('error', (err) => {
     logger.error({ err }, 'WebSocket server error: closing every connection');
@@ -90,13 +123,17 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   });
   wss.on('connection', (socket, request) => {
     const connection = new Connection(socket, logger);
+    if (initCheck) awaitingInit.set(socket, Date.now() + initWaitMs);
     const closed = server.opened(connection, { socket, request: slimRequest(request) });
     socket.once('close', (code, reason) => {
+      awaitingInit.delete(socket);
       closed(code, String(reason)).catch((err: unknown) => logger.error({ err }, 'graphql-ws failed closing a connection'));
     });
   });
   return {
     async dispose() {
+      if (initCheck) clearInterval(initCheck);
+      awaitingInit.clear();
       for (const client of wss.clients) client.close(1001, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
