@@ -19,6 +19,7 @@ import type { ProgressService } from '../services/progress-service.js';
 import type { Listening, PrefixPage, StreamOptions } from '../services/progress-streams.js';
 import type { ProgressEvent } from '../domain/progress-types.js';
 import { journalStreamOf, type JournalStreamMapping } from '../schema/journal-stream.js';
+import { directWire, textFrame } from './ws-frame.js';
 
 /** Past this many unsent bytes on a socket, its subscriber is stalled: it conflates. */
 export const FANOUT_HIGH_WATER_BYTES = 1024 * 1024;
@@ -228,9 +229,8 @@ class Group {
     if (this.members.size === 0) return;
     const payload = this.render(event);
     if (!payload) return;
-    // Everything of the message after the member's id, built once for all members.
-    const tail = payload + '}';
-    for (const member of this.members) member.deliver(event, tail);
+    const out = new Outgoing(payload);
+    for (const member of this.members) member.deliver(event, out);
   }
 
   leave(member: Member): void {
@@ -239,26 +239,58 @@ class Group {
   }
 }
 
+/**
+ * One event as a group sends it: the message after the member's id, and its WebSocket frame
+ * per id (members of a group differ only in their operation id; clients mostly use the same
+ * few ids, so most members of a group share one frame, built once).
+ */
+class Outgoing {
+  /** Everything of the message after the member's id (payload and closing brace). */
+  readonly tail: string;
+  private head = '';
+  private frame: Buffer | null = null;
+  private others: Map<string, Buffer> | null = null;
+
+  constructor(payload: string) {
+    this.tail = payload + '}';
+  }
+
+  /** The whole frame for a member whose message starts with `head`. */
+  frameFor(head: string): Buffer {
+    if (this.frame === null) {
+      this.head = head;
+      return (this.frame = textFrame(head + this.tail));
+    }
+    if (head === this.head) return this.frame;
+    this.others ??= new Map();
+    let frame = this.others.get(head);
+    if (!frame) this.others.set(head, (frame = textFrame(head + this.tail)));
+    return frame;
+  }
+}
+
 interface Frame {
   key: string;
-  frame: string;
+  out: Outgoing;
   event: ProgressEvent;
   /** Events of this member dropped just before this one (set by the queue). */
   missed?: number;
 }
 
-class Member {
+class Member implements AsyncIterableIterator<never> {
   private readonly head: string;
   /** A cursor check in progress (Redis): settles before the operation is answered. */
   readonly ready: Promise<void> | null = null;
   private readonly prefix: Listening['prefix'] | null;
   private firstPage: Promise<PrefixPage> | null = null;
-  private readonly queue: LiveQueue<Frame>;
+  /** What waits while priming or stalled; none while live (most members, most of the time). */
+  private queue: LiveQueue<Frame> | null = null;
   /** priming: sending its snapshot/replay; live: sending directly; stalled: socket full. */
   private state: 'priming' | 'live' | 'stalled' | 'closed';
   private stalledSince = 0;
   private timer: NodeJS.Timeout | null = null;
-  private release: (() => void) | null = null;
+  /** Ends graphql-ws's wait on next(): set while it waits. */
+  private release: ((result: IteratorResult<never>) => void) | null = null;
 
   constructor(
     private readonly fanout: ProgressFanout,
@@ -267,12 +299,6 @@ class Member {
     private readonly own: Listening | null,
   ) {
     this.head = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
-    // Bounded (LIVE_QUEUE_CAPACITY): past it, the latest frame per operation only.
-    this.queue = new LiveQueue<Frame>({
-      keyOf: (f) => f.key,
-      markMissed: (f, missed) => ({ ...f, missed }),
-      onDrop: fanout.drops?.add,
-    });
     this.state = own ? 'priming' : 'live';
     this.prefix = own?.prefix ?? null;
     if (own) {
@@ -302,7 +328,7 @@ class Member {
       if (page !== null) {
         for (const event of page) {
           const payload = this.group.render(event);
-          if (payload) this.send(this.head + payload + '}');
+          if (payload) this.write(new Outgoing(payload));
         }
         setImmediate(() => void this.prime());
         return;
@@ -316,14 +342,12 @@ class Member {
     this.flush();
   }
 
-  /** `tail`: the message after this member's id (payload and closing brace). The hot path. */
-  deliver(event: ProgressEvent, tail: string): void {
+  /** The event as the group rendered it. The hot path. */
+  deliver(event: ProgressEvent, out: Outgoing): void {
     // At or before the member's own prefix's end (a cursor another instance handed out).
     if (this.own !== null && event.seq <= this.own.head) return;
-    const socket = this.target.socket;
-    const frame = this.head + tail;
-    if (this.state === 'live' && socket.bufferedAmount <= this.fanout.highWater) {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
+    if (this.state === 'live' && this.target.socket.bufferedAmount <= this.fanout.highWater) {
+      this.write(out);
       return;
     }
     if (this.state === 'closed') return;
@@ -333,33 +357,40 @@ class Member {
       this.stalledSince = Date.now();
       this.arm();
     }
-    this.queue.push({ key: event.progress.id, frame, event });
+    (this.queue ??= newQueue(this.fanout.drops)).push({ key: event.progress.id, out, event });
   }
 
   /** The first frame after a skip says how many were skipped: rendered for this member alone. */
-  private withMissed(event: ProgressEvent, missed: number): string {
+  private withMissed(event: ProgressEvent, missed: number): Outgoing | null {
     const payload = this.group.render({ ...event, missed });
-    return payload ? this.head + payload + '}' : '';
+    return payload ? new Outgoing(payload) : null;
   }
 
-  private send(frame: string): void {
-    if (!frame) return;
+  /**
+   * Sends the message: the group's frame straight to the TCP socket when ws allows it (no
+   * per-send callback: back-pressure is read from bufferedAmount), else through ws.send.
+   */
+  private write(out: Outgoing | null): void {
+    if (out === null) return;
     const socket = this.target.socket;
-    if (socket.readyState !== socket.OPEN) return;
-    socket.send(frame);
+    const wire = directWire(socket);
+    if (wire !== null) wire.write(out.frameFor(this.head));
+    else if (socket.readyState === socket.OPEN) socket.send(this.head + out.tail);
   }
 
   /** Sends what waits (conflated to the latest per operation) while the socket has room. */
   private flush(): void {
     if (this.state !== 'stalled') return;
     while (this.target.socket.bufferedAmount <= this.fanout.lowWater) {
-      const next = this.queue.poll();
+      const next = this.queue?.poll();
       if (!next) {
+        // Drained: an empty queue carries no missed count, so it can go until the next stall.
+        this.queue = null;
         this.state = 'live';
         this.disarm();
         return;
       }
-      this.send(next.missed ? this.withMissed(next.event, next.missed) : next.frame);
+      this.write(next.missed ? this.withMissed(next.event, next.missed) : next.out);
     }
     if (Date.now() - this.stalledSince > this.fanout.stallTimeoutMs) {
       this.fanout.logger.warn({ id: this.target.id }, 'subscriber stopped reading: disconnecting it');
@@ -367,7 +398,7 @@ class Member {
       socket.close(CLOSE_TOO_SLOW, 'Subscriber too slow');
       // It is not reading, so the closing handshake may never finish: do not wait for it long.
       setTimeout(() => socket.terminate(), this.fanout.closeGraceMs).unref();
-      this.queue.abandon();
+      this.queue?.abandon();
       this.close();
       return;
     }
@@ -388,30 +419,56 @@ class Member {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.disarm();
-    this.queue.close();
+    this.queue?.close();
+    this.queue = null;
+    // Its prefix's head stays registered (reset when the log is lost) until the member goes.
+    this.own?.close();
     this.group.leave(this);
-    this.release?.();
+    this.release?.(DONE);
+    this.release = null;
   }
 
-  /** What graphql-ws iterates: nothing, until the operation ends. */
+  /**
+   * What graphql-ws iterates: the member itself (no closures of its own per operation), which
+   * yields nothing and ends when the operation does.
+   */
   parked(): AsyncIterableIterator<never> {
-    const done = new Promise<IteratorResult<never>>((resolve) => {
-      this.release = () => resolve({ value: undefined, done: true });
-      if (this.state === 'closed') this.release();
-    });
-    return {
-      next: () => done,
-      return: () => {
-        this.close();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      throw: (error?: unknown) => {
-        this.close();
-        return Promise.reject(error);
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return this;
   }
+
+  next(): Promise<IteratorResult<never>> {
+    if (this.state === 'closed') return Promise.resolve(DONE);
+    return new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<never>> {
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<never>> {
+    this.close();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<never> {
+    return this;
+  }
+}
+
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
+
+/** Frames of one member, bounded (LIVE_QUEUE_CAPACITY): past it, the latest per operation only. */
+function newQueue(drops: DropTally | undefined): LiveQueue<Frame> {
+  return new LiveQueue<Frame>({ keyOf: frameKey, markMissed: markFrameMissed, onDrop: drops?.add });
+}
+
+function frameKey(frame: Frame): string {
+  return frame.key;
+}
+
+function markFrameMissed(frame: Frame, missed: number): Frame {
+  return { ...frame, missed };
 }

@@ -1,12 +1,13 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { boundedError } from './errors.js';
 import { fanoutField, type FanoutTarget, type ProgressFanout } from './fanout.js';
 import { listBoundsError } from './list-bounds.js';
+import { serveGraphqlWs } from './ws-adapter.js';
+import { startKeepAlive } from './ws-keep-alive.js';
 import type { RequestGuard } from './request-guard.js';
 import type { AppContext } from '../schema/builder.js';
 import type { AppMetrics } from './metrics.js';
@@ -76,18 +77,17 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
       else done(true);
     },
   });
+  // Listeners shared by every socket (`this` is the socket), not closures per connection.
+  const connectionClosed = () => metrics.wsConnections.dec();
   wss.on('connection', (socket) => {
     metrics.wsConnections.inc();
-    socket.once('close', () => metrics.wsConnections.dec());
+    socket.on('close', connectionClosed);
   });
-  // Operations started per connection, so the gauge is right however a socket ends.
-  const operations = new WeakMap<object, Set<string>>();
-  const running = (ctx: object) => {
-    let set = operations.get(ctx);
-    if (!set) operations.set(ctx, (set = new Set()));
-    return set;
-  };
-  const dispose = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
+  // Operations running per connection, so the gauge is right however a socket ends: a count,
+  // not a set of ids (an idle subscriber's memory), since graphql-ws calls onComplete only for
+  // an operation it called onOperation for, and at most once.
+  const running = new WeakMap<object, number>();
+  const dispose = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
       execute: (args) => (args.rootValue as EnvelopedExecute).execute(args) as never,
@@ -153,39 +153,43 @@ export function attachWebSocket({ server, appContext, fanout, yoga, checkToken, 
         }
         return { ...base, contextValue: await contextFactory(), rootValue: { execute, subscribe, fanout: target } };
       },
-      onOperation: (ctx, id) => {
-        running(ctx).add(id);
+      onOperation: (ctx) => {
+        running.set(ctx, (running.get(ctx) ?? 0) + 1);
         metrics.wsSubscriptions.inc();
       },
-      onComplete: (ctx, id) => {
-        if (running(ctx).delete(id)) metrics.wsSubscriptions.dec();
+      onComplete: (ctx) => {
+        // After onClose the count is 0: the operations' own completions follow it.
+        const n = running.get(ctx) ?? 0;
+        if (n === 0) return;
+        running.set(ctx, n - 1);
+        metrics.wsSubscriptions.dec();
       },
       onClose: (ctx) => {
-        metrics.wsSubscriptions.dec(running(ctx).size);
-        running(ctx).clear();
+        metrics.wsSubscriptions.dec(running.get(ctx) ?? 0);
+        running.set(ctx, 0);
       },
     },
     wss,
+    log,
   );
-  // graphql-ws logs any socket error with console.error and a stack trace; most are a client's
-  // bad frame (too large, not UTF-8, bad opcode), which ws answers by closing the socket
-  // itself (1009, 1007, 1002). Those get one log line; anything else is a fault, closed with 1011.
-  // Registered after useServer: listeners run in order, so graphql-ws's is there to replace.
-  wss.on('connection', (socket: WebSocket) => {
-    socket.removeAllListeners('error');
-    socket.on('error', (err: Error & { code?: string }) => {
-      if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
-        log.info({ code: err.code, reason: err.message }, 'closed a WebSocket after a bad frame from the client');
-        return;
-      }
-      log.error({ err }, 'WebSocket error');
-      socket.close(INTERNAL_ERROR, 'Internal server error');
-    });
-  });
+  const keepAlive = startKeepAlive(wss);
+  // Most socket errors are a client's bad frame (too large, not UTF-8, bad opcode), which ws
+  // answers by closing the socket itself (1009, 1007, 1002). Those get one log line; anything
+  // else is a fault, closed with 1011.
+  function socketError(this: WebSocket, err: Error & { code?: string }): void {
+    if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
+      log.info({ code: err.code, reason: err.message }, 'closed a WebSocket after a bad frame from the client');
+      return;
+    }
+    log.error({ err }, 'WebSocket error');
+    this.close(INTERNAL_ERROR, 'Internal server error');
+  }
+  wss.on('connection', (socket: WebSocket) => socket.on('error', socketError));
   return {
     wss,
     /** Closes every socket with 1001 Going Away and stops the server. */
     async close(): Promise<void> {
+      keepAlive.stop();
       for (const client of wss.clients) client.close(GOING_AWAY, 'Server shutting down');
       await dispose.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
