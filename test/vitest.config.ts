@@ -14,6 +14,7 @@ const BOTH_BACKENDS = [
   'test/integration/queue-failures.test.ts',
   'test/integration/queue-refusals.test.ts',
   'test/integration/library-flow.test.ts',
+  'test/unit/progress-stream.test.ts',
 ];
 
 export default defineConfig({

@@ -1,4 +1,4 @@
-import { afterAll, inject } from 'vitest';
+import { afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import { createProgressClient, type ProgressClient } from '../../src/client/index.js';
+import { redisUrlOfProject } from './project-backend.js';
 
 export interface TestApp {
   app: App;
@@ -36,11 +37,6 @@ export function tempDir(prefix = 'anime-progress-'): { path: string; remove(): v
 }
 
 let instances = 0;
-
-/** The Redis of the `redis` test project; null in the `sqlite` one. */
-export function redisUrlOfProject(): string | null {
-  return (inject('redisUrl' as never) as string | undefined) || null;
-}
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return {

@@ -7,7 +7,8 @@ import { ProgressEventsDocument } from '../../src/client/operations.js';
 import type { ProgressType } from '../../src/client/generated/graphql.js';
 import { INTERRUPTED_ERROR } from '../../src/services/progress-recovery.js';
 import { DATABASE_FILE, keepAlive } from '../../src/store/database.js';
-import { redisUrlOfProject, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { redisUrlOfProject } from '../helpers/project-backend.js';
 import { recordStream, type Recorder } from '../helpers/stream-recorder.js';
 
 const apps: TestApp[] = [];
