@@ -15,6 +15,7 @@ const BOTH_BACKENDS = [
   'test/integration/queue-refusals.test.ts',
   'test/integration/library-flow.test.ts',
   'test/unit/progress-stream.test.ts',
+  'test/integration/progress-resume.test.ts',
 ];
 
 export default defineConfig({
