@@ -273,10 +273,6 @@ export const seqAndProgress = (events: readonly ProgressEvent[]) => events.map((
 /** The seq a cursor (`<epoch>:<seq>`) points at. */
 export const seqOf = (cursor: string): number => Number(cursor.slice(cursor.lastIndexOf(':') + 1));
 
-/** A cursor of `service`'s current epoch at `seq` (e.g. 0: from the start of the log). */
-export const cursorAt = (service: ProgressService, seq: number): string =>
-  `${service.lastCursor.slice(0, service.lastCursor.lastIndexOf(':'))}:${seq}`;
-
 /** How long streamFailure waits for a Redis stream's first next() to reject. */
 const STREAM_FAILURE_TIMEOUT_MS = 5_000;
 
