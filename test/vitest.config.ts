@@ -7,9 +7,9 @@ import { RUN_ONCE_SUITES } from './run-once.js';
  * run, injected as `redisUrl`; each app or ProgressService fixture has its own key prefix):
  * the queue suites, the library flow, the ProgressService suites (test/helpers/progress-fixture's
  * openFixture picks the project's backend) and the resume suite. What is really about SQLite
- * (deleting DATA_DIR, a failing disk, a cursor known in the emitting turn with `lastCursor`,
- * exact retention) is in test/unit/progress-sqlite-log.test.ts or skipped on Redis with its
- * reason; test/unit/journal, stores, redis-* and
+ * (deleting DATA_DIR, a failing disk) is in test/unit/progress-sqlite-log.test.ts or skipped on
+ * Redis with its reason; `lastCursor` (exact in the emitting turn) and exact retention are
+ * checked on SQLite only, Redis uses `currentCursor()`; test/unit/journal, stores, redis-* and
  * test/integration/several-instances.multi-instance cover Redis there (resume on another instance included).
  */
 const BOTH_BACKENDS = [
