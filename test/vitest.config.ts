@@ -3,10 +3,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { RUN_ONCE_SUITES } from './run-once.js';
 
 /**
- * Suites whose apps also run on Redis (the `redis` project: the same files, one redis-server
- * for the run, injected as `redisUrl`). The other suites depend on SQLite itself (deleting
- * DATA_DIR, a failing disk, a cursor known in the emitting turn, exact history counts) and
- * run on SQLite only; test/unit/journal, stores, redis-* and
+ * Suites that also run on Redis (the `redis` project: the same files, one redis-server for the
+ * run, injected as `redisUrl`; each app or ProgressService fixture has its own key prefix):
+ * the queue suites, the library flow, the ProgressService suites (test/helpers/progress-fixture's
+ * openFixture picks the project's backend) and the resume suite. What is really about SQLite
+ * (deleting DATA_DIR, a failing disk) is in test/unit/progress-sqlite-log.test.ts or skipped on
+ * Redis with its reason; `lastCursor` (exact in the emitting turn) and exact retention are
+ * checked on SQLite only, Redis uses `currentCursor()`; test/unit/journal, stores, redis-* and
  * test/integration/several-instances.multi-instance cover Redis there (resume on another instance included).
  */
 const BOTH_BACKENDS = [
@@ -16,6 +19,13 @@ const BOTH_BACKENDS = [
   'test/integration/library-flow.test.ts',
   'test/integration/settings-search.test.ts',
   'test/integration/webhooks.test.ts',
+  'test/integration/progress-resume.test.ts',
+  'test/unit/progress-history.test.ts',
+  'test/unit/progress-math.test.ts',
+  'test/unit/progress-restart.test.ts',
+  'test/unit/progress-stream.test.ts',
+  'test/unit/progress-subscribe.test.ts',
+  'test/unit/progress-throttle.test.ts',
 ];
 
 export default defineConfig({

@@ -1,11 +1,13 @@
-import { afterAll, inject } from 'vitest';
+import { afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pino } from 'pino';
-import { createApp, type App, type AppOptions } from '../../src/app.js';
+import { SHUTDOWN_NOTICE_MS, createApp, type App, type AppOptions } from '../../src/app.js';
+import { sleep } from './wait.js';
 import type { AppConfig } from '../../src/config.js';
 import { createProgressClient, type ProgressClient } from '../../src/client/index.js';
+import { redisUrlOfProject } from './project-backend.js';
 
 export interface TestApp {
   app: App;
@@ -36,11 +38,6 @@ export function tempDir(prefix = 'anime-progress-'): { path: string; remove(): v
 }
 
 let instances = 0;
-
-/** The Redis of the `redis` test project; null in the `sqlite` one. */
-export function redisUrlOfProject(): string | null {
-  return (inject('redisUrl' as never) as string | undefined) || null;
-}
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return {
@@ -87,8 +84,13 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, options: 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // The stop is announced (system_shutdown) in stop()'s first turn; with Redis it reaches
+    // subscribers once the log hands it back. Clients close after that (within the notice's
+    // time, before the server drops their sockets, so they do not retry), or they would miss it.
+    const stopping = app.stop();
+    await Promise.race([app.progress.settled(), sleep(SHUTDOWN_NOTICE_MS)]);
     await Promise.all(clients.map((c) => c.close()));
-    await app.stop();
+    await stopping;
   };
   return {
     app,

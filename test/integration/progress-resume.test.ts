@@ -7,8 +7,16 @@ import { ProgressEventsDocument } from '../../src/client/operations.js';
 import type { ProgressType } from '../../src/client/generated/graphql.js';
 import { INTERRUPTED_ERROR } from '../../src/services/progress-recovery.js';
 import { DATABASE_FILE, keepAlive } from '../../src/store/database.js';
-import { redisUrlOfProject, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { redisUrlOfProject } from '../helpers/project-backend.js';
 import { recordStream, type Recorder } from '../helpers/stream-recorder.js';
+
+/**
+ * Runs on both backends (the `sqlite` and `redis` projects of test/vitest.config.ts). Cursors
+ * come from currentCursor(): with Redis an event is numbered once the log has it, so
+ * lastCursor is exact only with SQLite in the emitting turn.
+ */
+const REDIS = redisUrlOfProject() !== null;
 
 const apps: TestApp[] = [];
 const clients: ProgressClient[] = [];
@@ -43,9 +51,10 @@ describe('resuming with after across a restart', () => {
   it('a resubscriber gets exactly what a continuous subscriber saw, no gap, no duplicate', async () => {
     const app1 = await track(startTestApp());
     const p1 = app1.app.progress;
-    const a = subscribeAfter(app1.client, p1.lastCursor);
+    const start = await p1.currentCursor();
+    const a = subscribeAfter(app1.client, start);
     const bClient = app1.newClient();
-    const b = subscribeAfter(bClient, p1.lastCursor);
+    const b = subscribeAfter(bClient, start);
 
     // Phase 1: B sees these, then goes away.
     p1.startProgress('download_one_1_1', 'DOWNLOAD', 'One', { total: 100 });
@@ -82,19 +91,25 @@ describe('resuming with after across a restart', () => {
 
     // A heard of the stop before its socket closed.
     expect(a.items.at(-1)!.progress).toMatchObject({ id: 'system_shutdown', type: 'SYSTEM', status: 'IN_PROGRESS' });
-    // The stop's end is in the log; then app2's start-up failed what app1 left active (each
-    // failure with its ERROR record) and said so.
-    expect(c.items.slice(0, 7).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual([
-      ['system_shutdown', 'COMPLETED', null],
-      ['system_startup', 'IN_PROGRESS', null],
+    const failed = [
       ['download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
       ['error_download_one_1_2', 'FAILED', INTERRUPTED_ERROR],
       ['library_scan', 'FAILED', INTERRUPTED_ERROR],
       ['error_library_scan', 'FAILED', INTERRUPTED_ERROR],
-      ['system_startup', 'COMPLETED', null],
-    ]);
-    expect(c.items[3]!.progress.metadata).toEqual({ source: 'download_one_1_2', code: 'INTERRUPTED' });
-    expect(c.items[6]!.progress.metadata).toMatchObject({ resumed: [], failed: ['download_one_1_2', 'library_scan'], failedCount: 2 });
+    ];
+    // The stop's end is in the log; then app2's start-up failed what app1 left active (each
+    // failure with its ERROR record) and said so: system_startup with SQLite, system_leader
+    // (the new queue runner adopted them) with Redis.
+    const restart = c.items;
+    expect(restart.slice(0, REDIS ? 6 : 7).map((e) => [e.progress.id, e.progress.status, e.progress.error])).toEqual(
+      REDIS
+        ? [['system_shutdown', 'COMPLETED', null], ...failed, ['system_leader', 'COMPLETED', null]]
+        : [['system_shutdown', 'COMPLETED', null], ['system_startup', 'IN_PROGRESS', null], ...failed, ['system_startup', 'COMPLETED', null]],
+    );
+    const report = restart[REDIS ? 5 : 6]!.progress;
+    expect(restart[REDIS ? 2 : 3]!.progress.metadata).toEqual({ source: 'download_one_1_2', code: 'INTERRUPTED' });
+    expect(report.metadata).toMatchObject({ failed: ['download_one_1_2', 'library_scan'] });
+    if (!REDIS) expect(report.metadata).toMatchObject({ resumed: [], failedCount: 2 });
     const aAfterB = a.items.slice(a.items.findIndex((e) => e.cursor === bLast) + 1);
     expect(aAfterB).toHaveLength(6);
     expect(b2.items.map(key)).toEqual([...aAfterB, ...c.items].map(key));
@@ -109,9 +124,10 @@ describe('resuming with after across a restart', () => {
     const client = createProgressClient({ url: app1.url });
     clients.push(client);
     let reconnects = 0;
-    const watch = client.watch({ after: p1.lastCursor, onReconnect: () => void reconnects++ });
+    const start = await p1.currentCursor();
+    const watch = client.watch({ after: start, onReconnect: () => void reconnects++ });
     const watched = recordStream(watch);
-    const oracle = subscribeAfter(app1.client, p1.lastCursor);
+    const oracle = subscribeAfter(app1.client, start);
 
     p1.startProgress('download_w_1_1', 'DOWNLOAD', 'W1', { total: 10 });
     p1.updateProgress('download_w_1_1', { current: 3, forceBroadcast: true });
@@ -144,7 +160,9 @@ describe('resuming with after across a restart', () => {
 });
 
 describe('cursor errors', () => {
-  it('after DATA_DIR is deleted, an old cursor is CURSOR_EXPIRED (never events), even once the new log has more events', async () => {
+  // SQLite: the log is DATA_DIR's file. The Redis equivalent (Redis back without its data):
+  // test/unit/journal.test.ts 'expires every old cursor when Redis comes back without its data'.
+  it.skipIf(REDIS)('after DATA_DIR is deleted, an old cursor is CURSOR_EXPIRED (never events), even once the new log has more events', async () => {
     const app1 = await track(startTestApp());
     const p1 = app1.app.progress;
     p1.startProgress('download_old_1_1', 'DOWNLOAD', 'Old');
@@ -168,7 +186,9 @@ describe('cursor errors', () => {
     expect(resumed.items).toEqual([]);
   });
 
-  it('a failed write of the event log: error_persistence, and cursors from before it and of what it lost are CURSOR_EXPIRED', async () => {
+  // SQLite: a write the disk refused. Redis retries a failed write instead (no hole): see
+  // several-instances.multi-instance 'Redis restarted while instances run'.
+  it.skipIf(REDIS)('a failed write of the event log: error_persistence, and cursors from before it and of what it lost are CURSOR_EXPIRED', async () => {
     const app = await track(startTestApp());
     const p = app.app.progress;
     const errors = subscribeAfter(app.newClient(), p.lastCursor, ['ERROR']);
@@ -226,7 +246,7 @@ describe('cursor errors', () => {
 
   // Makes a cursor by arithmetic on SQLite's plain-number form; the Redis journal's retention
   // and expiry are tested in test/unit/journal.test.ts.
-  it.skipIf(redisUrlOfProject() !== null)('a cursor more than 10,000 events old is CURSOR_EXPIRED; a recent one still replays', async () => {
+  it.skipIf(REDIS)('a cursor more than 10,000 events old is CURSOR_EXPIRED; a recent one still replays', async () => {
     const app = await track(startTestApp());
     const p = app.app.progress;
     p.startProgress('download_big_1_1', 'DOWNLOAD', 'Big', { total: 20_000 });

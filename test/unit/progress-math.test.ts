@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIN_SPEED_SAMPLE_MS, SPEED_SMOOTHING_MS } from '../../src/services/progress-records.js';
-import { createFixture, disposeAll, manualClock } from '../helpers/progress-fixture.js';
+import { disposeAllFixtures, manualClock, openFixture } from '../helpers/progress-fixture.js';
 
-afterEach(disposeAll);
+// Runs on both backends (the `sqlite` and `redis` projects of test/vitest.config.ts).
+afterEach(disposeAllFixtures);
 
 describe('ProgressService percent', () => {
-  it('is 0 while the total is unknown or not positive, current/total otherwise, capped at 100', () => {
-    const { service } = createFixture();
+  it('is 0 while the total is unknown or not positive, current/total otherwise, capped at 100', async () => {
+    const { service } = await openFixture();
     expect(service.startProgress('dl', 'DOWNLOAD', 'Ep 1').percent).toBe(0);
     expect(service.updateProgress('dl', { current: 500 }).percent).toBe(0); // total unknown
     expect(service.updateProgress('dl', { total: 0 }).percent).toBe(0);
@@ -16,13 +17,13 @@ describe('ProgressService percent', () => {
     expect(service.updateProgress('dl', { total: null }).percent).toBe(0); // unknown again
   });
 
-  it('starts from the given current/total', () => {
-    const { service } = createFixture();
+  it('starts from the given current/total', async () => {
+    const { service } = await openFixture();
     expect(service.startProgress('s', 'SCAN', 'Scan', { current: 3, total: 12 }).percent).toBe(25);
   });
 
-  it('is 100 on complete even when the total was never known; fail and cancel keep it', () => {
-    const { service } = createFixture();
+  it('is 100 on complete even when the total was never known; fail and cancel keep it', async () => {
+    const { service } = await openFixture();
     service.startProgress('a', 'DOWNLOAD', 'A', { current: 10 });
     expect(service.completeProgress('a').percent).toBe(100);
     service.startProgress('b', 'DOWNLOAD', 'B', { current: 10, total: 40 });
@@ -33,9 +34,9 @@ describe('ProgressService percent', () => {
 });
 
 describe('ProgressService speed and ETA', () => {
-  it('are null until a sample spans MIN_SPEED_SAMPLE_MS, then the first sample is the instantaneous rate', () => {
+  it('are null until a sample spans MIN_SPEED_SAMPLE_MS, then the first sample is the instantaneous rate', async () => {
     const clock = manualClock();
-    const { service } = createFixture({ now: clock.now });
+    const { service } = await openFixture({ now: clock.now });
     const start = service.startProgress('dl', 'DOWNLOAD', 'Ep 1', { total: 10_000 });
     expect([start.speed, start.eta]).toEqual([null, null]);
 
@@ -50,9 +51,9 @@ describe('ProgressService speed and ETA', () => {
     expect(first.eta).toBe(9); // (10,000 - 1,000) / 1,000
   });
 
-  it('moves exponentially toward each new rate and recomputes ETA from it', () => {
+  it('moves exponentially toward each new rate and recomputes ETA from it', async () => {
     const clock = manualClock();
-    const { service } = createFixture({ now: clock.now });
+    const { service } = await openFixture({ now: clock.now });
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1', { total: 10_000 });
     clock.advance(1_000);
     service.updateProgress('dl', { current: 1_000 }); // speed 1,000 B/s
@@ -73,9 +74,9 @@ describe('ProgressService speed and ETA', () => {
     expect(noisy.eta).toBeCloseTo(5_000 / expected, 9);
   });
 
-  it('resets when current goes backwards, then starts over from the new position', () => {
+  it('resets when current goes backwards, then starts over from the new position', async () => {
     const clock = manualClock();
-    const { service } = createFixture({ now: clock.now });
+    const { service } = await openFixture({ now: clock.now });
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1', { total: 10_000 });
     clock.advance(1_000);
     expect(service.updateProgress('dl', { current: 4_000 }).speed).toBe(4_000);
@@ -90,9 +91,9 @@ describe('ProgressService speed and ETA', () => {
     expect(fresh.eta).toBeCloseTo(9.4, 9);
   });
 
-  it('gives no ETA while the total is unknown, and ETA 0 on complete', () => {
+  it('gives no ETA while the total is unknown, and ETA 0 on complete', async () => {
     const clock = manualClock();
-    const { service } = createFixture({ now: clock.now });
+    const { service } = await openFixture({ now: clock.now });
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1');
     clock.advance(2_000);
     const rec = service.updateProgress('dl', { current: 4_000 });

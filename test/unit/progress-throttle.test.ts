@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFixture, disposeAll, record } from '../helpers/progress-fixture.js';
+import { disposeAllFixtures, openFixture, record } from '../helpers/progress-fixture.js';
 import { NOTHING, collect, nextWithin, sleep, waitFor } from '../helpers/wait.js';
 
-afterEach(disposeAll);
+// Runs on both backends (the `sqlite` and `redis` projects of test/vitest.config.ts).
+afterEach(disposeAllFixtures);
 
 describe('ProgressService throttling', () => {
   it('broadcasts far fewer events than rapid updates, getProgress is always the latest, and the last in-between state trails', async () => {
-    const { service } = createFixture({ throttleMs: 100 });
+    const fx = await openFixture({ throttleMs: 100 });
+    const { service } = fx;
     const rec = record(service);
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1', { total: 50 });
     for (let i = 1; i <= 50; i++) {
@@ -25,44 +27,47 @@ describe('ProgressService throttling', () => {
   });
 
   it('does not broadcast an in-between update inside the window until it ends', async () => {
-    const { service } = createFixture({ throttleMs: 150 });
+    const fx = await openFixture({ throttleMs: 150 });
+    const { service } = fx;
     const rec = record(service);
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1');
-    service.flush();
+    await fx.settle();
     const startedAt = Date.now();
     service.updateProgress('dl', { current: 7 });
-    service.flush();
+    await fx.settle();
     expect(rec.events).toHaveLength(1); // throttled
     await waitFor(() => rec.events.length === 2, { message: 'the trailing broadcast' });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(140);
     expect(rec.events[1]!.progress.current).toBe(7);
   });
 
-  it('broadcasts status changes and forceBroadcast at once, inside the window', () => {
-    const { service } = createFixture({ throttleMs: 60_000 });
+  it('broadcasts status changes and forceBroadcast at once, inside the window', async () => {
+    const fx = await openFixture({ throttleMs: 60_000 });
+    const { service } = fx;
     const rec = record(service);
     service.startProgress('q', 'QUEUE', 'Queue');
-    service.flush();
+    await fx.settle();
     service.updateProgress('q', { current: 1 });
-    service.flush();
+    await fx.settle();
     expect(rec.events.map((e) => e.progress.current)).toEqual([0]);
 
     service.updateProgress('q', { current: 2, forceBroadcast: true });
-    service.flush();
+    await fx.settle();
     expect(rec.events.map((e) => e.progress.current)).toEqual([0, 2]);
 
     service.updateProgress('q', { status: 'PENDING' });
-    service.flush();
+    await fx.settle();
     expect(rec.events.map((e) => e.progress.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS', 'PENDING']);
 
     service.updateProgress('q', { status: 'IN_PROGRESS', current: 3 });
-    service.flush();
+    await fx.settle();
     expect(rec.events.at(-1)!.progress).toMatchObject({ status: 'IN_PROGRESS', current: 3 });
     expect(rec.events).toHaveLength(4);
   });
 
   it('a forced broadcast supersedes the pending trailing one (no repeat after the window)', async () => {
-    const { service } = createFixture({ throttleMs: 80 });
+    const fx = await openFixture({ throttleMs: 80 });
+    const { service } = fx;
     const rec = record(service);
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1');
     service.updateProgress('dl', { current: 1 }); // schedules a trailing broadcast
@@ -74,7 +79,8 @@ describe('ProgressService throttling', () => {
   });
 
   it('completeProgress right after updates emits the final state, and no stale trailing event follows', async () => {
-    const { service } = createFixture({ throttleMs: 100 });
+    const fx = await openFixture({ throttleMs: 100 });
+    const { service } = fx;
     const rec = record(service);
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1', { total: 10 });
     for (let i = 1; i <= 10; i++) service.updateProgress('dl', { current: i });
@@ -87,7 +93,8 @@ describe('ProgressService throttling', () => {
   });
 
   it('a restart of the same id cancels the old trailing broadcast', async () => {
-    const { service } = createFixture({ throttleMs: 100 });
+    const fx = await openFixture({ throttleMs: 100 });
+    const { service } = fx;
     const rec = record(service);
     service.startProgress('dl', 'DOWNLOAD', 'Try 1');
     service.updateProgress('dl', { current: 99 }); // schedules a trailing broadcast
@@ -102,7 +109,8 @@ describe('ProgressService throttling', () => {
   });
 
   it('the first start and the final state reach in-process subscribers and stream() under heavy throttling', async () => {
-    const { service } = createFixture({ throttleMs: 1_000 });
+    const fx = await openFixture({ throttleMs: 1_000 });
+    const { service } = fx;
     const rec = record(service, 'download_progress');
     const stream = service.stream({ types: ['DOWNLOAD'] });
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1', { total: 100 });
@@ -121,14 +129,21 @@ describe('ProgressService throttling', () => {
     await stream.return!();
   });
 
-  it('close() sends the throttled latest state before stopping', () => {
-    const fx = createFixture({ throttleMs: 60_000 });
-    const rec = record(fx.service);
-    fx.service.startProgress('dl', 'DOWNLOAD', 'Ep 1');
-    fx.service.updateProgress('dl', { current: 42 });
-    fx.service.flush();
+  it('close() writes the throttled latest state before stopping', async () => {
+    const fx = await openFixture({ throttleMs: 60_000 });
+    const { service } = fx;
+    const rec = record(service);
+    service.startProgress('dl', 'DOWNLOAD', 'Ep 1');
+    service.updateProgress('dl', { current: 42 });
+    await fx.settle();
     expect(rec.events).toHaveLength(1);
-    fx.close();
-    expect(rec.events.map((e) => e.progress.current)).toEqual([0, 42]);
+    // What the log has: SQLite writes and publishes in close(); Redis writes it in
+    // closeAndSettle() (whether it is delivered back before the service stops listening is
+    // not this test's business).
+    if (fx.backend === 'sqlite') service.close();
+    else await service.closeAndSettle();
+    const logged = await fx.journal.readAfter(0, 10);
+    expect(logged.map((e) => e.progress.current)).toEqual([0, 42]);
+    if (fx.backend === 'sqlite') expect(rec.events.map((e) => e.progress.current)).toEqual([0, 42]);
   });
 });
