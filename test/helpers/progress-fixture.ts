@@ -147,6 +147,8 @@ export interface BackendFixture {
 }
 
 export interface BackendFixtureOptions extends Omit<FixtureOptions, 'dir' | 'wrapPersistence'> {
+  /** Redis only (SQLite writes in the emitting turn): see ProgressServiceOptions. */
+  maxUnwrittenEvents?: number;
   /** Opens a new service on the data of this (closed) fixture: a restart. */
   reopen?: BackendFixture;
 }
@@ -211,6 +213,7 @@ export async function openFixture(options: BackendFixtureOptions = {}): Promise<
     now: rest.now,
     historyLimit: rest.historyLimit,
     eventLogRetention: rest.eventLogRetention,
+    maxUnwrittenEvents: rest.maxUnwrittenEvents,
   });
   await service.open();
   if (reopen) service.adoptInterrupted(RUNNER_ADOPTS);

@@ -251,7 +251,8 @@ describe('ProgressService.stream after a cursor', () => {
 describe('ProgressService.stream cursor errors', () => {
   it('an expired cursor throws CursorExpiredError (CURSOR_EXPIRED); the oldest resumable one works', async () => {
     // Retention below the minimum is raised to MIN_EVENT_LOG_RETENTION.
-    const fx = await openFixture({ eventLogRetention: 5 });
+    // One burst past MAX_UNWRITTEN_EVENTS would be conflated before Redis saw it.
+    const fx = await openFixture({ eventLogRetention: 5, maxUnwrittenEvents: 2 * MIN_EVENT_LOG_RETENTION });
     const { service } = fx;
     service.startProgress('dl', 'DOWNLOAD', 'Ep 1');
     for (let i = 1; i <= MIN_EVENT_LOG_RETENTION + 600; i++) {
