@@ -265,9 +265,10 @@ serveRpc({
     }
     return {};
   },
-  resume: () => {
+  /** dead: also the ones that never read (to see how their connection ended). */
+  resume: (req) => {
     for (const c of conns) {
-      if (!c.stalled || !c.resumable) continue;
+      if (!c.stalled || (!c.resumable && !req.dead)) continue;
       c.recvAtResume = c.recv;
       c.socket.resume();
     }

@@ -108,8 +108,9 @@ export class ClientPool {
     await this.all('stall', (i) => ({ indexes: indexes.filter((j) => j % this.size === i).map((j) => Math.floor(j / this.size)), resumable }));
   }
 
-  async resume(): Promise<void> {
-    await this.all('resume');
+  /** Resumes the resumable stalled subscribers (dead: the others too). */
+  async resume(dead = false): Promise<void> {
+    await this.all('resume', () => ({ dead }));
   }
 
   async stalledReport(): Promise<{ resumable: StallGroupReport; dead: StallGroupReport; healthyClosed: number }> {

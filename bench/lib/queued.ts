@@ -16,15 +16,24 @@ export interface QueuedStats {
   bytes: number;
   /** The largest bufferedAmount of one socket. */
   max: number;
+  /** Close codes the server sent (ws.close(code)), counted: a client that does not read never sees its own. */
+  closesSent: Record<string, number>;
 }
 
 const live = new Set<WebSocket>();
+const closesSent: Record<string, number> = {};
 const emit = WebSocketServer.prototype.emit;
 WebSocketServer.prototype.emit = function (this: WebSocketServer, event: string | symbol, ...args: unknown[]) {
   if (event === 'connection') {
     const ws = args[0] as WebSocket;
     live.add(ws);
     ws.once('close', () => live.delete(ws));
+    const close = ws.close;
+    ws.close = function (this: WebSocket, code?: number, reason?: string | Buffer) {
+      const key = String(code ?? 1005);
+      closesSent[key] = (closesSent[key] ?? 0) + 1;
+      return close.call(this, code, reason);
+    } as typeof close;
   }
   return emit.call(this, event, ...args);
 } as typeof emit;
@@ -37,7 +46,7 @@ export function trackedSockets(): QueuedStats {
     bytes += b;
     if (b > max) max = b;
   }
-  return { sockets: live.size, bytes, max };
+  return { sockets: live.size, bytes, max, closesSent: { ...closesSent } };
 }
 
 /**

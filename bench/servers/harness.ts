@@ -14,8 +14,8 @@ export interface Variant {
   stop(): Promise<void>;
   /** Subscriptions the server serves now (W5 waits for all of them); -1: cannot tell. */
   subscribers?(): number;
-  /** Bytes this process holds for its sockets (W4), see lib/queued.ts. */
-  queued?(): QueuedStats;
+  /** Events the server dropped for slow subscribers, by reason (W4; the service's /metrics). */
+  dropped?(): Promise<Record<string, number>>;
 }
 
 /** Publisher tick; every tick publishes what the rate says is due since the rate was set. */
@@ -132,7 +132,8 @@ export function runVariant(variant: Variant): void {
     },
     seq: () => ({ seq }),
     subscribers: () => ({ subscribers: variant.subscribers?.() ?? -1 }),
-    queued: () => variant.queued?.() ?? trackedSockets(),
+    queued: () => trackedSockets(),
+    dropped: async () => ({ dropped: (await variant.dropped?.()) ?? {} }),
     heap: async () => ({ heap: await heapAfterGc(), rss: process.memoryUsage().rss, uncaught, lastUncaught }),
     stop: async () => {
       if (timer) clearInterval(timer);

@@ -43,6 +43,7 @@ const config: AppConfig = {
   instanceId: `bench-${process.pid}`,
 };
 let app: App;
+let baseUrl = '';
 const publisher = process.env.BENCH_PUBLISHER !== '0';
 const num = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 const fanout = {
@@ -55,6 +56,7 @@ runVariant({
   start: async () => {
     app = createApp(config, { logger: pino({ level: 'silent' }), fanout });
     const { url } = await app.start();
+    baseUrl = url;
     // Only the publishing instance starts the operations (the other one sees them through Redis).
     for (const type of publisher ? BENCH_TYPES : []) {
       for (let op = 0; op < OPS_PER_TYPE; op++) {
@@ -71,6 +73,12 @@ runVariant({
     });
   },
   subscribers: () => app.fanout.size.members,
+  dropped: async () => {
+    const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^progress_subscriber_events_dropped_total\{reason="(\w+)"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+    return out;
+  },
   stop: async () => {
     try {
       await app.stop();
