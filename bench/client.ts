@@ -3,8 +3,8 @@
  * several, see lib/client-pool.ts): N sockets speaking graphql-transport-ws over plain TCP
  * with a minimal WebSocket reader (lib/ws-frames.ts), ONE subscription per socket. A delivery
  * is a text frame carrying the timestamp marker; the timestamp is read straight from the
- * socket's chunk (no per-message Buffer, no JSON.parse, no string conversion). Only control
- * messages are parsed.
+ * shared read buffer (no per-read Buffer or event, no per-message Buffer, no JSON.parse, no
+ * string conversion). Only control messages are parsed.
  */
 import net from 'node:net';
 import { Histogram } from './lib/histogram.js';
@@ -32,6 +32,11 @@ interface Conn {
 }
 
 const MARK = Buffer.from(TS_MARKER);
+/**
+ * One read buffer for every socket (net's `onread`): no Buffer and no 'data' event per read;
+ * each chunk is parsed before the next read reuses it.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 const conns: Conn[] = [];
 const healthy = new Histogram();
 const stalledHist = new Histogram();
@@ -97,7 +102,17 @@ function subscribe(conn: Conn): void {
 function open(url: string, query: string, variables: Record<string, unknown>): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const socket = net.connect({ host: u.hostname, port: Number(u.port) });
+    const socket = net.connect({
+      host: u.hostname,
+      port: Number(u.port),
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          onBytes(Buffer.from(buf.buffer, buf.byteOffset, n));
+          return true;
+        },
+      },
+    });
     socket.setNoDelay(true);
     const conn: Conn = {
       socket,
@@ -152,7 +167,7 @@ function open(url: string, query: string, variables: Record<string, unknown>): P
     const hs = handshakeRequest(u, 'graphql-transport-ws');
     let head: Buffer | null = Buffer.alloc(0);
     socket.once('connect', () => socket.write(hs.request));
-    socket.on('data', (chunk: Buffer) => {
+    const onBytes = (chunk: Buffer) => {
       if (head === null) return reader.push(chunk);
       head = Buffer.concat([head, chunk]);
       let n: number;
@@ -166,7 +181,7 @@ function open(url: string, query: string, variables: Record<string, unknown>): P
       head = null;
       socket.write(encodeClientFrame(OP_TEXT, '{"type":"connection_init","payload":{}}'));
       if (rest.length) reader.push(rest);
-    });
+    };
     socket.once('error', (err) => {
       if (!acked) fail(err);
     });

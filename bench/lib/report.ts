@@ -153,11 +153,11 @@ export function render(dl: DownloadResult | null, scan: ScanBenchResult | null, 
   L.push('## Targets (issues 13 and 10; ratios within this run)', '', ...t, '');
   if (failures.length) L.push('## Failures', '', ...failures.map((f) => `- ${f}`), '');
   L.push(README_BLOCK_START, ...readmeBlock(t), README_BLOCK_END, '');
-  L.push('<details><summary>Every measured step</summary>', '', '| variant | step | target/s | got/s | offered | delivered | p50 | p99 | server CPU | µs/msg | redis µs/msg | client CPU | RSS+ | load | pass |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  L.push('<details><summary>Every measured step</summary>', '', '| variant | step | target/s | got/s | offered | delivered | p50 | p99 | server CPU | µs/msg | redis µs/msg | client CPU | client µs/msg | RSS+ | load | pass |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of stepLog) {
     L.push(
       `| ${s.variant} | ${s.label} | ${fmtInt(s.target)} | ${fmtInt(s.msgsPerSec)} | ${(s.offered * 100).toFixed(0)} %${s.contended ? ' ‡' : ''} | ${(s.ratio * 100).toFixed(2)} % | ${fmtMs(s.p50)} | ${fmtMs(s.p99)} | ${(s.serverCpu * 100).toFixed(0)} % ` +
-        `| ${s.serverCpuUsPerMsg.toFixed(1)} | ${Number.isFinite(s.redisCpuUsPerMsg) ? s.redisCpuUsPerMsg.toFixed(1) : '–'} | ${(s.clientCpu * 100).toFixed(0)} %${s.clientSaturated ? ' †' : ''} | ${fmtMiB(s.rssGrowth)} | ${s.load1.toFixed(1)} | ${s.pass ? 'yes' : 'no'} |`,
+        `| ${s.serverCpuUsPerMsg.toFixed(1)} | ${Number.isFinite(s.redisCpuUsPerMsg) ? s.redisCpuUsPerMsg.toFixed(1) : '–'} | ${(s.clientCpu * 100).toFixed(0)} %${s.clientSaturated ? ' †' : ''} | ${s.clientCpuUsPerMsg.toFixed(1)} | ${fmtMiB(s.rssGrowth)} | ${s.load1.toFixed(1)} | ${s.pass ? 'yes' : 'no'} |`,
     );
   }
   L.push('', '</details>', '');

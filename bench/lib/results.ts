@@ -18,6 +18,8 @@ export interface Step {
   /** Published / asked for, over the window. */
   offered: number;
   clientCpu: number;
+  /** The client processes' CPU per delivered message (what the harness costs). */
+  clientCpuUsPerMsg: number;
   clientSaturated: boolean;
   /** The publisher fell behind while the server used < 80 % of its core: other processes took the core. */
   contended: boolean;

@@ -209,6 +209,7 @@ export async function step(rig: Rig, label: string, target: number, o: { windowM
     redisCpuUsPerMsg: c.count ? (redisCpu.end - redisCpu.start) / c.count : NaN,
     offered,
     clientCpu,
+    clientCpuUsPerMsg: c.count ? c.cpuUs / c.count : NaN,
     clientSaturated: clientCpu >= P.clientSaturation,
     contended: offered < 0.97 && serverCpu < 0.8,
     load1: os.loadavg()[0]!,

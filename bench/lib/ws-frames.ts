@@ -19,10 +19,10 @@ export const OP_PONG = 0xa;
 export type FrameHandler = (opcode: number, fin: boolean, buf: Buffer, start: number, end: number) => void;
 
 /**
- * Splits a stream of server-to-client bytes into frames. A frame split across chunks is
- * joined once its last byte has arrived (the parts are kept, not re-copied per chunk).
- * Masked frames (a client's, in tests) are reported with their payload still masked only
- * if `unmask` is false; servers never mask.
+ * Splits a stream of server-to-client bytes into frames. A chunk may be a reused read buffer
+ * (net's `onread`): complete frames are reported from it at once, and the bytes of a frame
+ * split across chunks are copied, then joined once its last byte has arrived. Masked frames
+ * (a client's, in tests) are unmasked in place; servers never mask.
  */
 export class FrameReader {
   private parts: Buffer[] = [];
@@ -35,7 +35,7 @@ export class FrameReader {
   push(chunk: Buffer): void {
     let buf = chunk;
     if (this.need) {
-      this.parts.push(chunk);
+      this.parts.push(Buffer.from(chunk));
       this.partsLen += chunk.length;
       if (this.partsLen < this.need) return;
       buf = Buffer.concat(this.parts, this.partsLen);
@@ -81,7 +81,7 @@ export class FrameReader {
   }
 
   private keep(buf: Buffer, from: number, need: number): void {
-    this.parts = [buf.subarray(from)];
+    this.parts = [Buffer.from(buf.subarray(from))];
     this.partsLen = buf.length - from;
     this.need = need;
   }

@@ -72,6 +72,20 @@ describe('FrameReader', () => {
     expect(got).toEqual(['x'.repeat(70_000)]);
   });
 
+  it('keeps a partial frame when the chunk was a read buffer that is reused', () => {
+    const stream = Buffer.concat(['first', 'second'.repeat(50)].map((p) => serverFrame(OP_TEXT, Buffer.from(p))));
+    const got: string[] = [];
+    const reader = new FrameReader((_op, _fin, buf, s, e) => got.push(buf.toString('utf8', s, e)));
+    const readBuffer = Buffer.alloc(stream.length);
+    const cut = stream.length - 40;
+    stream.copy(readBuffer, 0, 0, cut);
+    reader.push(readBuffer.subarray(0, cut));
+    readBuffer.fill(0x21); // the next read overwrites it
+    stream.copy(readBuffer, 0, cut);
+    reader.push(readBuffer.subarray(0, stream.length - cut));
+    expect(got).toEqual(['first', 'second'.repeat(50)]);
+  });
+
   it('unmasks a client frame (what it encodes, it reads back)', () => {
     for (const p of PAYLOADS) expect(collect([encodeClientFrame(OP_TEXT, p)])).toEqual([{ op: OP_TEXT, text: p }]);
   });
