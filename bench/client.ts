@@ -99,7 +99,7 @@ function subscribe(conn: Conn): void {
   sendText(conn, JSON.stringify({ id: String(conn.subId), type: 'subscribe', payload: { query: conn.query, variables: conn.variables } }));
 }
 
-function open(url: string, query: string, variables: Record<string, unknown>): Promise<Conn> {
+function open(url: string, query: string, variables: Record<string, unknown>, deferred: boolean): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const socket = net.connect({
@@ -146,7 +146,7 @@ function open(url: string, query: string, variables: Record<string, unknown>): P
           if (buf.indexOf('connection_ack', start) >= 0) {
             acked = true;
             clearTimeout(timer);
-            subscribe(conn);
+            if (!deferred) subscribe(conn);
             resolve(conn);
           }
           return;
@@ -197,7 +197,7 @@ function open(url: string, query: string, variables: Record<string, unknown>): P
 
 serveRpc({
   connect: async (req) => {
-    const subs = req.subs as Array<{ url: string; query: string; variables: Record<string, unknown> }>;
+    const subs = req.subs as Array<{ url: string; query: string; variables: Record<string, unknown>; deferred?: boolean }>;
     const concurrency = Number(req.concurrency ?? 50);
     // conns[k] is subscriber k of this process, whatever order the connections complete in.
     const offset = conns.length;
@@ -207,7 +207,7 @@ serveRpc({
       while (next < subs.length) {
         const k = next++;
         const s = subs[k]!;
-        conns[offset + k] = await open(s.url, s.query, s.variables);
+        conns[offset + k] = await open(s.url, s.query, s.variables, s.deferred === true);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -277,6 +277,9 @@ serveRpc({
       c.stalledAt = nowMs();
       c.recvAtStall = c.recv;
       c.socket.pause();
+      // A deferred subscriber subscribes now, already not reading: its kernel receive buffer
+      // never grew (autotuning grows it with what the application reads).
+      if (req.subscribe) subscribe(c);
     }
     return {};
   },

@@ -12,6 +12,8 @@ import { nowMs } from './shared.js';
 export interface ClientSub {
   query: string;
   variables: Record<string, unknown>;
+  /** Connects but subscribes only when stalled (W4). */
+  deferred?: boolean;
 }
 
 export interface Collected {
@@ -104,8 +106,8 @@ export class ClientPool {
   }
 
   /** Stops reading on the subscribers at these (global) indexes; `resumable: false` ones never read again. */
-  async stall(indexes: number[], resumable: boolean): Promise<void> {
-    await this.all('stall', (i) => ({ indexes: indexes.filter((j) => j % this.size === i).map((j) => Math.floor(j / this.size)), resumable }));
+  async stall(indexes: number[], resumable: boolean, subscribe = false): Promise<void> {
+    await this.all('stall', (i) => ({ indexes: indexes.filter((j) => j % this.size === i).map((j) => Math.floor(j / this.size)), resumable, subscribe }));
   }
 
   /** Resumes the resumable stalled subscribers (dead: the others too). */

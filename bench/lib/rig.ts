@@ -15,6 +15,8 @@ import { BENCH_TYPES, type BenchType, nowMs, subscriptionDocument } from './shar
 export interface Sub {
   query: string;
   variables: { types: BenchType[] };
+  /** Connected, subscribed only when it is stalled (W4). */
+  deferred?: boolean;
 }
 /** Type sets of W2: the 4 singles and the 6 pairs (10 variable sets x 10 document names = 100 groups). */
 const TYPE_SETS: BenchType[][] = [
@@ -32,7 +34,7 @@ export function layout(kind: 'W1' | 'W2', n: number): Sub[] {
 
 /** Subscribers that receive an event of each type. */
 export function fanout(subs: Sub[], exclude: ReadonlySet<number> = new Set()): number[] {
-  return BENCH_TYPES.map((t) => subs.filter((s, i) => !exclude.has(i) && s.variables.types.includes(t)).length);
+  return BENCH_TYPES.map((t) => subs.filter((s, i) => !s.deferred && !exclude.has(i) && s.variables.types.includes(t)).length);
 }
 
 
@@ -107,7 +109,7 @@ export async function startRig(variant: VariantName, subs: Sub[], o: RigOptions 
     for (let i = 0; i < 600; i++) {
       const n = (await Promise.all(servers.map((s) => s.call<{ subscribers: number }>('subscribers')))).map((r) => r.subscribers);
       if (n.some((x) => x < 0)) break;
-      if (n.reduce((a, b) => a + b, 0) >= subs.length) {
+      if (n.reduce((a, b) => a + b, 0) >= subs.filter((s) => !s.deferred).length) {
         subscribeMs = nowMs() - began;
         break;
       }

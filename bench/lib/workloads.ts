@@ -90,7 +90,11 @@ export async function runW4(variant: VariantName): Promise<W4Result> {
   const stalledIdx = new Set([...resumable, ...dead]);
   const query = variant === 'service' ? subscriptionDocumentWithMissed() : subscriptionDocument();
   // The stalled subscribers take every type (4× the messages of the others).
-  const subs: Sub[] = Array.from({ length: n }, (_, i) => ({ query, variables: { types: stalledIdx.has(i) ? [...BENCH_TYPES] : [BENCH_TYPES[i % 4]!] } }));
+  // They subscribe only when they stop reading: a socket that has been reading fast gets a
+  // kernel receive buffer autotuned to several MB, which would hide the backlog from the server.
+  const subs: Sub[] = Array.from({ length: n }, (_, i) =>
+    stalledIdx.has(i) ? { query, variables: { types: [...BENCH_TYPES] }, deferred: true } : { query, variables: { types: [BENCH_TYPES[i % 4]!] } },
+  );
   const rig = await startRig(variant, subs, {
     env: {
       BENCH_TITLE_PAD: String(P.w4PadBytes),
@@ -104,7 +108,7 @@ export async function runW4(variant: VariantName): Promise<W4Result> {
   try {
     const base = await step(rig, 'W4 no-stall', P.w4Rate, { windowMs: P.stallMs });
     const seqAtStall = (await server.call<{ seq: number }>('seq')).seq;
-    await Promise.all([rig.client.stall(resumable, true), rig.client.stall(dead, false)]);
+    await Promise.all([rig.client.stall(resumable, true, true), rig.client.stall(dead, false, true)]);
     const stallBegan = nowMs();
     // Where the backlog sits, sampled through the stall.
     const queued = { service: 0, servicePerSocket: 0, kernel: 0, kernelPerSocket: 0, atResume: 0 };
@@ -140,9 +144,14 @@ export async function runW4(variant: VariantName): Promise<W4Result> {
     }
     sampling = false;
     await sampler;
+    // The server cuts the socket FANOUT_CLOSE_GRACE_MS (1 s) after its close frame; then the client reads to the end.
+    await sleep(1_500);
     await rig.client.resume(true);
-    await rig.client.idle(500, 10_000);
-    const rep = await rig.client.stalledReport();
+    let rep = await rig.client.stalledReport();
+    for (const until = nowMs() + 10_000; rep.dead.closedByServer < rep.dead.stalled && nowMs() < until; ) {
+      await sleep(250);
+      rep = await rig.client.stalledReport();
+    }
     const after = await server.call<QueuedStats>('queued');
     const { dropped } = await server.call<{ dropped: Record<string, number> }>('dropped');
     const h = await server.call<{ uncaught: number }>('heap');
