@@ -87,6 +87,8 @@ export const outFile = path.resolve(opt('out') ?? (quick ? path.join(BENCH_DIR, 
 export const fullRun = !quick && !opt('only') && !opt('variants') && !opt('reps');
 /** Printed at the top of RESULTS.md and of the README's table, e.g. --label="measured under load: not final". */
 export const label = opt('label') ?? '';
-export const command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
+/** The command line as given (without --label, printed on its own). */
+const shownArgs = argv.filter((a) => !a.startsWith('--label='));
+export const command = `npm run bench${shownArgs.length ? ' -- ' + shownArgs.join(' ') : ''}`;
 
 export const log = (...a: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);

@@ -43,6 +43,8 @@ export interface W1Result {
   /** Server CPU per message at P.highRate (NaN when that step did not pass: the figure is then not comparable). */
   cpuUsPerMsgHigh: number;
   highPass: boolean;
+  /** A step of this rig ran while another process had core 0 (Step.contended): its ratios are left out. */
+  contended: boolean;
   /** redis-server's CPU per message at 10k msgs/s (Redis variants). */
   redisCpuUsPerMsg: number;
   p50: number;
@@ -90,6 +92,7 @@ export interface W4Result {
   closesSent: Record<string, number>;
   dead: { n: number; closed: number; codes: number[]; closedAfterMs: number };
   healthyClosed: number;
+  contended: boolean;
 }
 
 export interface W5Result {
@@ -102,6 +105,7 @@ export interface W5Result {
   delivered: number;
   clientSaturated: boolean;
   pass: boolean;
+  contended: boolean;
 }
 
 
@@ -141,12 +145,13 @@ export function mmm(a: number[], f: (n: number) => string): string {
   return `${f(median(s))} [${f(Math.min(...s))}–${f(Math.max(...s))}]`;
 }
 /** Ratios computed within each repetition (variant vs raw of the same run), then summarized. */
-export function repRatios(w: 'W1' | 'W2', v: VariantName, pick: (r: W1Result & W2Result) => number, diff = false): number[] {
+/** `cpuFree`: a figure that CPU contention does not change (heap): contended repetitions count too. */
+export function repRatios(w: 'W1' | 'W2', v: VariantName, pick: (r: W1Result & W2Result) => number, diff = false, cpuFree = false): number[] {
   return perRep
     .map((rep) => {
       const a = rep[w].get(v) as (W1Result & W2Result) | undefined;
       const b = rep[w].get('raw') as (W1Result & W2Result) | undefined;
-      if (!a || !b) return NaN;
+      if (!a || !b || (!cpuFree && (a.contended || b.contended))) return NaN;
       return diff ? pick(a) - pick(b) : pick(a) / pick(b);
     })
     .filter((x) => Number.isFinite(x));

@@ -2,7 +2,7 @@
 import { sleep } from './child.js';
 import { kernelQueued, type QueuedStats } from './queued.js';
 import { P, REDIS_VARIANTS, log, type VariantName } from './options.js';
-import { fmtInt, median, perRep, results, type W1Result, type W2Result, type W3Result, type W4Result, type W5Result } from './results.js';
+import { fmtInt, median, perRep, results, stepLog, type W1Result, type W2Result, type W3Result, type W4Result, type W5Result } from './results.js';
 import { type Sub, fanout, layout, search, startRig, step, stopRig, eventsPerSec } from './rig.js';
 import { BENCH_TYPES, nowMs, subscriptionDocument, subscriptionDocumentWithMissed } from './shared.js';
 
@@ -11,6 +11,7 @@ export async function runW1(variant: VariantName, rep: number): Promise<W1Result
   const heap = { before: 0, after: 0, rssBefore: 0, rssAfter: 0 };
   const rig = await startRig(variant, subs, { heap });
   try {
+    const first = stepLog.length;
     const fixed = await step(rig, 'W1@10k', P.fixedRate);
     const high = await step(rig, 'W1@40k', P.highRate);
     const cpuStep = fixed;
@@ -29,6 +30,7 @@ export async function runW1(variant: VariantName, rep: number): Promise<W1Result
       cpuUsPerMsg: cpuStep.serverCpuUsPerMsg,
       cpuUsPerMsgHigh: high.serverCpuUsPerMsg,
       highPass: high.pass,
+      contended: stepLog.slice(first).some((s) => s.contended),
       redisCpuUsPerMsg: fixed.redisCpuUsPerMsg,
       p50: latStep.p50,
       p99: latStep.p99,
@@ -106,6 +108,7 @@ export async function runW4(variant: VariantName): Promise<W4Result> {
   const server = rig.servers[0]!;
   const port = Number(new URL(rig.urls[0]!).port);
   try {
+    const first = stepLog.length;
     const base = await step(rig, 'W4 no-stall', P.w4Rate, { windowMs: P.stallMs });
     const seqAtStall = (await server.call<{ seq: number }>('seq')).seq;
     await Promise.all([rig.client.stall(resumable, true, true), rig.client.stall(dead, false, true)]);
@@ -190,6 +193,7 @@ export async function runW4(variant: VariantName): Promise<W4Result> {
         closedAfterMs: med(rep.dead.closedAfterMs),
       },
       healthyClosed: rep.healthyClosed,
+      contended: stepLog.slice(first).some((s) => s.contended),
     };
   } finally {
     await stopRig(rig);
@@ -202,6 +206,7 @@ export async function runW5(variant: VariantName): Promise<W5Result> {
   const rig = await startRig(variant, subs, { heap, clientProcs: P.w5ClientProcs });
   try {
     log(`  ${variant}: ${fmtInt(subs.length)} subscribed in ${(rig.subscribeMs / 1000).toFixed(1)} s`);
+    const first = stepLog.length;
     const s = await step(rig, 'W5@10k', P.fixedRate, { windowMs: P.w5WindowMs });
     return {
       subscribers: subs.length,
@@ -213,6 +218,7 @@ export async function runW5(variant: VariantName): Promise<W5Result> {
       delivered: s.ratio,
       clientSaturated: s.clientSaturated,
       pass: s.pass,
+      contended: stepLog.slice(first).some((x) => x.contended),
     };
   } finally {
     await stopRig(rig);
