@@ -9,10 +9,18 @@ export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** Pinning is possible when taskset exists and there are at least 2 cores. */
 export const CAN_PIN = availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-/** `taskset -c <core> node --expose-gc --import tsx <script>`, or unpinned when that is impossible. */
+/** The hard limit on open files; children get it as their soft limit (W5 holds ~20,000 sockets). */
+export const FILE_LIMIT = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim()) || 1024;
+const CAN_PRLIMIT = spawnSync('prlimit', [`--nofile=${FILE_LIMIT}:${FILE_LIMIT}`, 'true']).status === 0;
+
+/**
+ * `prlimit --nofile=H:H taskset -c <core> node --expose-gc --import tsx <script>`: the soft
+ * file limit raised to the hard one, pinned to a core; each part left out where impossible.
+ */
 export function pinnedCommand(core: number | null, argv: string[]): [string, string[]] {
-  if (core === null || !CAN_PIN) return [argv[0]!, argv.slice(1)];
-  return ['taskset', ['-c', String(core), ...argv]];
+  const pinned = core === null || !CAN_PIN ? argv : ['taskset', '-c', String(core), ...argv];
+  const limited = CAN_PRLIMIT ? ['prlimit', `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`, ...pinned] : pinned;
+  return [limited[0]!, limited.slice(1)];
 }
 
 /** Extra node flags for every child, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile. */
@@ -33,9 +41,10 @@ export class Child {
     readonly name: string,
     script: string,
     core: number | null,
+    env: Record<string, string> = {},
   ) {
     const [cmd, args] = pinnedCommand(core, nodeArgv(script));
-    this.proc = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+    this.proc = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production', ...env } });
     this.ready = new Promise((resolve, reject) => {
       const onExit = (code: number | null) => {
         this.exited = true;

@@ -1,7 +1,9 @@
 /**
  * Child process: this service's downloader (src/core/downloader.ts) fetching one URL to disk,
  * progress on: every chunk goes to a real ProgressService (SQLite event log, default throttle),
- * as AnimeService does with download_status events. Prints {ms, maxRss, size} as JSON.
+ * as AnimeService does with download_status events, and the catalog's sha256 passed (so the
+ * bytes are hashed and checked, as for a catalog that gives one). Prints {ms, maxRss, size,
+ * sha256} as JSON; a wrong digest fails the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,8 @@ import { ProgressService } from '../../src/services/progress-service.js';
 import { openDatabase } from '../../src/store/database.js';
 import { SqliteJournal } from '../../src/store/sqlite-journal.js';
 
-const [url, dest, size] = process.argv.slice(2) as [string, string, string];
+const [url, dest, size, sha256] = process.argv.slice(2) as [string, string, string, string];
+if (!/^[0-9a-f]{64}$/.test(sha256 ?? '')) throw new Error('usage: download-worker URL DEST SIZE SHA256');
 const rssBefore = process.memoryUsage().rss;
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-dl-data-'));
 const db = openDatabase(dataDir);
@@ -32,6 +35,7 @@ const result = await downloadFile({
   destPath: dest,
   tempPath: dest + '.part',
   expectedSize: Number(size),
+  sha256,
   onProgress: (current, total) => progress.updateProgress(id, { current, total }),
 });
 progress.completeProgress(id);
@@ -39,4 +43,5 @@ const ms = performance.now() - t0;
 progress.close();
 db.close();
 rmSync(dataDir, { recursive: true, force: true });
-console.log(JSON.stringify({ ms, size: result.size, maxRss: process.resourceUsage().maxRSS * 1024, rssBefore, events }));
+if (result.sha256 !== sha256) throw new Error(`sha256 not checked: ${result.sha256}`);
+console.log(JSON.stringify({ ms, size: result.size, sha256: result.sha256, maxRss: process.resourceUsage().maxRSS * 1024, rssBefore, events }));

@@ -27,6 +27,12 @@ let size = 0;
 }
 const BUCKETS = size + 1; // last: overflow
 
+export interface HistogramJson {
+  buckets: Array<[number, number]>;
+  total: number;
+  max: number;
+}
+
 export class Histogram {
   readonly counts = new Float64Array(BUCKETS);
   total = 0;
@@ -55,6 +61,21 @@ export class Histogram {
       if (seen >= rank) return Math.min(this.max, upperEdge(i));
     }
     return this.max;
+  }
+
+  /** The counts for another process (IPC): only the non-empty buckets. */
+  toJSON(): HistogramJson {
+    const buckets: Array<[number, number]> = [];
+    for (let i = 0; i < BUCKETS; i++) if (this.counts[i]) buckets.push([i, this.counts[i]!]);
+    return { buckets, total: this.total, max: this.max };
+  }
+
+  /** Adds another histogram's counts (e.g. from another client process). */
+  merge(h: HistogramJson): this {
+    for (const [i, n] of h.buckets) this.counts[i]! += n;
+    this.total += h.total;
+    this.max = Math.max(this.max, h.max);
+    return this;
   }
 
   reset(): void {

@@ -27,6 +27,11 @@ export function subscriptionDocument(name = 'Progress'): string {
   return `subscription ${name}($types: [ProgressType!]) { progressEvents(types: $types) ${SELECTION} }`;
 }
 
+/** The same selection plus `missed` (the service's conflation count, W4; the plain SDL lacks it). */
+export function subscriptionDocumentWithMissed(): string {
+  return `subscription Progress($types: [ProgressType!]) { progressEvents(types: $types) { missed ${SELECTION.slice(2)} }`;
+}
+
 /** Minimal SDL with exactly the fields the benchmark selects (for the variants that are not the service). */
 export const BENCH_SDL = /* GraphQL */ `
 enum ProgressType { DOWNLOAD SCAN QUEUE SYSTEM ERROR }
@@ -54,6 +59,12 @@ export const TS_MARKER = '~t~';
 export const opId = (type: BenchType, op: number) => `download_benchmark-series-${type.toLowerCase()}_1_${op + 1}`;
 export const opTitle = (type: BenchType, op: number) => `Benchmark Series ${type} ${op + 1} - S01E${String(op + 1).padStart(2, '0')}`;
 export const TOTAL_BYTES = 734_003_200;
+
+/** Filler after the timestamp in every title (BENCH_TITLE_PAD bytes; W4 sends ~4.6 KB messages). */
+const TITLE_PAD = process.env.BENCH_TITLE_PAD ? ' ' + 'x'.repeat(Number(process.env.BENCH_TITLE_PAD)) : '';
+
+/** The title of an update: the operation's title, the marker, the publish time, the filler. */
+export const stampedTitle = (type: BenchType, op: number, ts: number) => `${opTitle(type, op)} ${TS_MARKER}${ts.toFixed(3)}${TITLE_PAD}`;
 
 /** The clock both ends use (same machine): monotonic within a process, comparable across processes. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -92,7 +103,7 @@ export function makeEvent(type: BenchType, op: number, seq: number, ts: number):
       id: opId(type, op),
       type,
       status: 'IN_PROGRESS',
-      title: `${opTitle(type, op)} ${TS_MARKER}${ts.toFixed(3)}`,
+      title: stampedTitle(type, op, ts),
       percent: (current / TOTAL_BYTES) * 100,
       current,
       total: TOTAL_BYTES,

@@ -3,6 +3,7 @@
  * the runner over IPC), window accounting of what was published, CPU/RSS/heap reports and
  * a count of uncaught errors. A variant only binds its server and publishes one event.
  */
+import { type QueuedStats, trackedSockets } from '../lib/queued.js';
 import { BENCH_TYPES, type BenchType, OPS_PER_TYPE, heapAfterGc, nowMs, serveRpc, usage } from '../lib/shared.js';
 
 export interface Variant {
@@ -11,6 +12,10 @@ export interface Variant {
   /** Publishes one event of `type` for operation `op`, stamped with its publish time `ts`. */
   publish(type: BenchType, op: number, seq: number, ts: number): void;
   stop(): Promise<void>;
+  /** Subscriptions the server serves now (W5 waits for all of them); -1: cannot tell. */
+  subscribers?(): number;
+  /** Events the server dropped for slow subscribers, by reason (W4; the service's /metrics). */
+  dropped?(): Promise<Record<string, number>>;
 }
 
 /** Publisher tick; every tick publishes what the rate says is due since the rate was set. */
@@ -125,6 +130,10 @@ export function runVariant(variant: Variant): void {
         lastUncaught,
       };
     },
+    seq: () => ({ seq }),
+    subscribers: () => ({ subscribers: variant.subscribers?.() ?? -1 }),
+    queued: () => trackedSockets(),
+    dropped: async () => ({ dropped: (await variant.dropped?.()) ?? {} }),
     heap: async () => ({ heap: await heapAfterGc(), rss: process.memoryUsage().rss, uncaught, lastUncaught }),
     stop: async () => {
       if (timer) clearInterval(timer);

@@ -58,6 +58,7 @@ runVariant({
     const body = JSON.stringify(makeEvent(type, op, seq, ts)) + '}}}';
     for (const sub of byType.get(type)!) sub.socket.send(sub.prefix + body);
   },
+  subscribers: () => [...byType.values()].reduce((a, set) => a + set.size, 0),
   stop: () =>
     new Promise<void>((resolve) => {
       for (const c of wss.clients) c.terminate();
