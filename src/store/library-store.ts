@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { settleNow } from './settle-now.js';
 
 export interface EpisodeRecord {
   season: number;
@@ -26,17 +27,10 @@ export interface AsyncLibraryStore {
 }
 
 export function asyncLibraryStore(store: LibraryStore): AsyncLibraryStore {
-  const run = <T>(fn: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
   return {
-    load: () => run(() => store.load()),
-    replace: (series) => run(() => store.replace(series)),
-    put: (series) => run(() => store.put(series)),
+    load: () => settleNow(() => store.load()),
+    replace: (series) => settleNow(() => store.replace(series)),
+    put: (series) => settleNow(() => store.put(series)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { settleNow } from './settle-now.js';
 
 /** PAUSED: held by the user; its part file (if any) stays and it resumes from it. */
 export type DownloadStatus = 'PENDING' | 'DOWNLOADING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
@@ -34,19 +35,12 @@ export interface AsyncQueueStore {
 
 /** The SQLite queue behind the asynchronous interface (each promise settles in the same turn). */
 export function asyncQueueStore(store: QueueStore): AsyncQueueStore {
-  const run = <T>(fn: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
   return {
-    load: () => run(() => store.load()),
-    save: (items) => run(() => store.save(items)),
-    remove: (ids) => run(() => store.remove(ids)),
-    getFlag: (key) => run(() => store.getFlag(key)),
-    setFlag: (key, value) => run(() => store.setFlag(key, value)),
+    load: () => settleNow(() => store.load()),
+    save: (items) => settleNow(() => store.save(items)),
+    remove: (ids) => settleNow(() => store.remove(ids)),
+    getFlag: (key) => settleNow(() => store.getFlag(key)),
+    setFlag: (key, value) => settleNow(() => store.setFlag(key, value)),
   };
 }
 

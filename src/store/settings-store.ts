@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { settleNow } from './settle-now.js';
 
 /**
  * The settings a user changed with updateSettings: only those, so that a changed environment
@@ -34,17 +35,10 @@ export interface SettingsStore {
 
 /** The SQLite settings behind the asynchronous interface (each promise settles in the same turn). */
 export function asyncSettingsStore(store: SettingsStore): AsyncSettingsStore {
-  const run = <T>(fn: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
   return {
-    load: () => run(() => store.load()),
+    load: () => settleNow(() => store.load()),
     change: (set, unset) =>
-      run(() => {
+      settleNow(() => {
         const next: SettingsOverrides = { ...store.load(), ...set };
         for (const key of unset) delete next[key];
         store.save(next);

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import type { ProgressStatus, ProgressType } from '../domain/progress-types.js';
+import { settleNow } from './settle-now.js';
 
 /** How one delivery (or a test) went. `at` is epoch ms. */
 export interface DeliveryRecord {
@@ -99,24 +100,17 @@ export interface WebhookStore {
 
 /** The SQLite webhooks behind the asynchronous interface (each promise settles in the same turn). */
 export function asyncWebhookStore(store: WebhookStore): AsyncWebhookStore {
-  const run = <T>(fn: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
   return {
     shared: false,
     enqueue: (entries) => store.enqueue(entries),
-    list: () => run(() => store.list()),
-    get: (id) => run(() => store.get(id)),
-    put: (webhook) => run(() => store.put(webhook)),
-    remove: (id) => run(() => store.remove(id)),
-    next: (id) => run(() => store.next(id)),
-    pendingCount: (id) => run(() => store.pendingCount(id)),
-    retryLater: (id, seq, retry) => run(() => store.retryLater(id, seq, retry)),
-    finish: (id, seq, delivery) => run(() => store.finish(id, seq, delivery)),
+    list: () => settleNow(() => store.list()),
+    get: (id) => settleNow(() => store.get(id)),
+    put: (webhook) => settleNow(() => store.put(webhook)),
+    remove: (id) => settleNow(() => store.remove(id)),
+    next: (id) => settleNow(() => store.next(id)),
+    pendingCount: (id) => settleNow(() => store.pendingCount(id)),
+    retryLater: (id, seq, retry) => settleNow(() => store.retryLater(id, seq, retry)),
+    finish: (id, seq, delivery) => settleNow(() => store.finish(id, seq, delivery)),
     onChange: () => () => undefined,
   };
 }
