@@ -14,6 +14,12 @@ import { CoreError, DownloadCancelledError, DownloadFailedError, DownloadInterru
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 /** Most bytes written per rate-limiter grant, so a capped transfer advances smoothly. */
 export const RATE_LIMIT_SLICE_BYTES = 16 * 1024;
+/**
+ * Written bytes after which the part file's dirty pages are handed to the disk (fdatasync in
+ * the thread pool, while the transfer goes on): the fsync before the rename then waits for the
+ * last stretch only, not for the whole file.
+ */
+export const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
 /** How often a body is checked for a stall, at most (a quarter of the timeout when shorter). */
 const STALL_CHECK_MS = 1_000;
 /** Failed attempts in a row (without new bytes on disk) before giving up. */
@@ -39,6 +45,8 @@ export interface DownloaderOptions {
   idleTimeoutMs?: number;
   /** Shared cap on bytes per second, asked before each write. Default: none. */
   rateLimiter?: ByteRateLimiter;
+  /** Written bytes after which the part file is flushed to disk in the background. Default {@link FLUSH_EVERY_BYTES}. */
+  flushEveryBytes?: number;
   /** Failed attempts in a row before giving up. Default {@link DEFAULT_MAX_ATTEMPTS}. */
   maxAttempts?: number;
   /** First retry delay, ms, doubled per failure. Default {@link DEFAULT_BACKOFF_MS}. */
@@ -262,6 +270,7 @@ async function attempt(o: DownloadFileOptions, state: HashState): Promise<void> 
       limiter: o.rateLimiter,
       activity,
       signal,
+      flushEvery: o.flushEveryBytes ?? FLUSH_EVERY_BYTES,
     });
     await pipeline(res, sink);
   } catch (err) {
@@ -370,9 +379,40 @@ class HashingFileSink extends Writable {
     private readonly state: HashState,
     private readonly limit: number | undefined,
     private readonly onWritten: () => void,
-    private readonly rate: { limiter: ByteRateLimiter | undefined; activity: Activity; signal: AbortSignal | undefined },
+    private readonly rate: { limiter: ByteRateLimiter | undefined; activity: Activity; signal: AbortSignal | undefined; flushEvery: number },
   ) {
     super({ highWaterMark: 1024 * 1024 });
+  }
+
+  /** Bytes written since the last flush was started. */
+  private unflushed = 0;
+  /** The flush in flight, if any: at most one. */
+  private flushing: Promise<void> | null = null;
+  /** A flush failed: the disk may not hold what was written, so the download must fail. */
+  private flushError: unknown = null;
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.settleFlush().then(() => cb(), cb);
+  }
+
+  /** Waits for the flush in flight; throws if a flush failed. */
+  private async settleFlush(): Promise<void> {
+    await this.flushing;
+    // An fsync error is reported once (the next fsync may succeed with the data lost): never ignored.
+    if (this.flushError) throw new LocalWriteError(errorMessage(this.flushError), { cause: this.flushError });
+  }
+
+  private maybeFlush(length: number): void {
+    this.unflushed += length;
+    if (this.unflushed < this.rate.flushEvery || this.flushing) return;
+    this.unflushed = 0;
+    this.flushing = this.fh.datasync().then(
+      () => void (this.flushing = null),
+      (err: unknown) => {
+        this.flushError ??= err;
+        this.flushing = null;
+      },
+    );
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -445,7 +485,9 @@ class HashingFileSink extends Writable {
       // error ends the download (it is never retried), so this hash is not used again.
       throw new LocalWriteError(errorMessage(err), { cause: err });
     }
+    if (this.flushError) await this.settleFlush();
     this.state.bytes += length;
+    this.maybeFlush(length);
     this.onWritten();
   }
 }

@@ -238,3 +238,48 @@ describe('downloadFile', () => {
     await expect(download({ url: `${server.url}/nowhere` }).promise).rejects.toMatchObject({ message: expect.stringMatching(/HTTP 404/) });
   });
 });
+
+describe('downloadFile flushes the part file as it goes', () => {
+  /** FileHandle's prototype, whose datasync the downloader calls (no export names the class). */
+  async function fileHandleProto(): Promise<{ datasync: () => Promise<void> }> {
+    const { open } = await import('node:fs/promises');
+    const fh = await open(path.join(dir, 'probe'), 'w');
+    await fh.close();
+    return Object.getPrototypeOf(fh) as { datasync: () => Promise<void> };
+  }
+
+  it('hands written bytes to the disk during the transfer, not only before the rename', async () => {
+    serve();
+    const proto = await fileHandleProto();
+    const original = proto.datasync;
+    let calls = 0;
+    proto.datasync = function (this: unknown) {
+      calls++;
+      return original.call(this);
+    };
+    try {
+      const { promise } = download({ flushEveryBytes: 16 * 1024 });
+      await promise;
+    } finally {
+      proto.datasync = original;
+    }
+    // The fsync before the rename is sync() on a handle of its own: these are the sink's.
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(await readFile(destPath)).toEqual(content);
+  });
+
+  it('a flush that fails fails the download and leaves no file (an fsync error is never ignored)', async () => {
+    serve();
+    const proto = await fileHandleProto();
+    const original = proto.datasync;
+    proto.datasync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    try {
+      const { promise } = download({ flushEveryBytes: 16 * 1024 });
+      await expect(promise).rejects.toThrow(DownloadFailedError);
+      await expect(promise).rejects.toThrow(/EIO/);
+    } finally {
+      proto.datasync = original;
+    }
+    expect((await filesIn(dir)).filter((f) => f !== 'probe')).toEqual([]);
+  });
+});
