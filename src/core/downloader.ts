@@ -265,15 +265,18 @@ async function attempt(o: DownloadFileOptions, state: HashState): Promise<void> 
   o.onProgress?.(state.bytes, knownTotal);
 
   const fh = await open(tempPath, append ? 'a' : 'w');
+  const sink = new HashingFileSink(fh, state, expectedSize, () => o.onProgress?.(state.bytes, knownTotal), {
+    limiter: o.rateLimiter,
+    activity,
+    signal,
+    flushEvery: o.flushEveryBytes ?? FLUSH_EVERY_BYTES,
+  });
   try {
-    const sink = new HashingFileSink(fh, state, expectedSize, () => o.onProgress?.(state.bytes, knownTotal), {
-      limiter: o.rateLimiter,
-      activity,
-      signal,
-      flushEvery: o.flushEveryBytes ?? FLUSH_EVERY_BYTES,
-    });
     await pipeline(res, sink);
   } catch (err) {
+    // A background flush that failed outranks whatever stopped the transfer (a cancel, a
+    // dropped connection): the disk may not hold what was written, so nothing may resume from it.
+    await sink.settleFlush();
     if (signal?.aborted || err instanceof CoreError) throw err;
     if (err instanceof LocalWriteError) throw err.cause;
     throw new TransientError(
@@ -395,8 +398,8 @@ class HashingFileSink extends Writable {
     this.settleFlush().then(() => cb(), cb);
   }
 
-  /** Waits for the flush in flight; throws if a flush failed. */
-  private async settleFlush(): Promise<void> {
+  /** Waits for the flush in flight; throws (LocalWriteError) if a flush failed. */
+  async settleFlush(): Promise<void> {
     await this.flushing;
     // An fsync error is reported once (the next fsync may succeed with the data lost): never ignored.
     if (this.flushError) throw new LocalWriteError(errorMessage(this.flushError), { cause: this.flushError });

@@ -282,4 +282,27 @@ describe('downloadFile flushes the part file as it goes', () => {
     }
     expect((await filesIn(dir)).filter((f) => f !== 'probe')).toEqual([]);
   });
+
+  it('a flush that fails while the connection drops fails the download instead of resuming on a disk that lost bytes', async () => {
+    // The drop comes while the first flush is still in flight; later flushes succeed, as an
+    // fsync after a failed one can although the data is gone.
+    serve({ dropAfterBytes: 100_000, bytesPerSecond: 1_000_000 });
+    const proto = await fileHandleProto();
+    const original = proto.datasync;
+    let calls = 0;
+    proto.datasync = function (this: unknown) {
+      if (++calls > 1) return original.call(this);
+      return new Promise<void>((_, reject) =>
+        setTimeout(() => reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })), 300),
+      );
+    };
+    try {
+      const { promise } = download({ flushEveryBytes: 16 * 1024 });
+      await expect(promise).rejects.toThrow(/EIO/);
+    } finally {
+      proto.datasync = original;
+    }
+    expect(server.requestsTo(MEDIA)).toHaveLength(1);
+    expect((await filesIn(dir)).filter((f) => f !== 'probe')).toEqual([]);
+  });
 });
