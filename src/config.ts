@@ -107,6 +107,23 @@ const list = (value: string | undefined) =>
     .filter((v) => v !== '');
 
 /** ALLOWED_ORIGINS entries as browsers send them in `Origin` (scheme://host[:port], no path). */
+/** An optional URL variable: null when unset or blank, else a URL with one of `protocols`. */
+const url = (name: string, protocols: readonly string[], what: string, normalize: (href: string) => string = (h) => h) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      try {
+        const parsed = new URL(v.trim());
+        if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+        return normalize(parsed.href);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be ${what}, got "${v}"` });
+        return z.NEVER;
+      }
+    });
+
 const originList = z
   .string()
   .optional()
@@ -177,20 +194,8 @@ const env = z.object({
   HOST: z.string().optional().transform((v) => v?.trim() || '127.0.0.1'),
   DATA_DIR: z.string().optional().transform((v) => resolve(v?.trim() || './data')),
   LIBRARY_DIR: z.string().optional().transform((v) => resolve(v?.trim() || './library')),
-  CATALOG_URL: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v?.trim()) return null;
-      try {
-        const url = new URL(v.trim());
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-        return url.href.replace(/\/+$/, '');
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `CATALOG_URL must be an http(s) URL, got "${v}"` });
-        return z.NEVER;
-      }
-    }),
+  // Without its trailing slashes: paths are appended to it.
+  CATALOG_URL: url('CATALOG_URL', ['http:', 'https:'], 'an http(s) URL', (href) => href.replace(/\/+$/, '')),
   API_TOKEN: z
     .string()
     .optional()
@@ -221,20 +226,7 @@ const env = z.object({
   NODE_ENV: z.string().optional(),
   PROGRESS_THROTTLE_MS: int('PROGRESS_THROTTLE_MS', 0, 60_000, DEFAULT_THROTTLE_MS),
   HISTORY_LIMIT: int('HISTORY_LIMIT', 1, 10_000_000, DEFAULT_HISTORY_LIMIT),
-  REDIS_URL: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v?.trim()) return null;
-      try {
-        const url = new URL(v.trim());
-        if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('protocol');
-        return url.href;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `REDIS_URL must be a redis:// or rediss:// URL, got "${v}"` });
-        return z.NEVER;
-      }
-    }),
+  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL'),
   INSTANCE_ID: z
     .string()
     .optional()
