@@ -30,3 +30,22 @@ describe('loadConfig: ALLOWED_ORIGINS, ALLOWED_HOSTS, API_TOKEN', () => {
     expect((err as Error).message).toMatch(message);
   });
 });
+
+describe('loadConfig: CATALOG_URL, REDIS_URL', () => {
+  it('reads them (the catalog without trailing slashes), null when unset or blank', () => {
+    const config = loadConfig({ CATALOG_URL: ' http://catalog.local:8080/api// ', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.catalogUrl).toBe('http://catalog.local:8080/api');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ CATALOG_URL: ' ', REDIS_URL: '' })).toMatchObject({ catalogUrl: null, redisUrl: null });
+  });
+
+  it.each([
+    ['CATALOG_URL', 'ftp://catalog.local', /CATALOG_URL must be an http\(s\) URL, got "ftp:\/\/catalog\.local"/],
+    ['CATALOG_URL', 'not a url', /CATALOG_URL must be an http\(s\) URL/],
+    ['REDIS_URL', 'http://127.0.0.1:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+  ])('refuses %s=%j, saying why', (name, value, message) => {
+    const err = thrownBy(() => loadConfig({ [name]: value }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(message);
+  });
+});

@@ -4,6 +4,7 @@ import { EVENT_TYPE_OF, ROOM_OF, type ProgressEvent, type ProgressRecord, type P
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { SqliteEventLog, SqliteProgressStore, createSqlitePersistence } from '../../src/store/sqlite-progress-store.js';
 import { tempDir } from '../helpers/progress-fixture.js';
+import { record } from '../helpers/journal-backends.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -20,26 +21,9 @@ function openTemp(): Db {
   return db;
 }
 
-function rec(id: string, type: ProgressType = 'DOWNLOAD', status: ProgressStatus = 'IN_PROGRESS', extra: Partial<ProgressRecord> = {}): ProgressRecord {
-  return {
-    id,
-    type,
-    status,
-    title: id,
-    message: null,
-    percent: 0,
-    current: 0,
-    total: null,
-    speed: null,
-    eta: null,
-    error: null,
-    metadata: {},
-    startedAt: 1,
-    updatedAt: 1,
-    completedAt: null,
-    ...extra,
-  };
-}
+/** A record as journal-backends builds it, never completed (what these tests store). */
+const rec = (id: string, type: ProgressType = 'DOWNLOAD', status: ProgressStatus = 'IN_PROGRESS', extra: Partial<ProgressRecord> = {}): ProgressRecord =>
+  record(id, type, status, { completedAt: null, ...extra });
 
 function ev(seq: number, progress: ProgressRecord): ProgressEvent {
   return { seq, cursor: String(seq), missed: 0, type: EVENT_TYPE_OF[progress.type], room: ROOM_OF[progress.type], progress };
